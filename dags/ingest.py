@@ -1,0 +1,59 @@
+"""Ingestion DAGs: one per legacy system, built from include/cheongbaek/sources.yaml."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.sdk import Asset, dag, task
+
+from cheongbaek.pipeline import OWNER
+from cheongbaek.sources import Source, sources
+
+DOC = """
+### Ingest `{system}`: {description}
+
+Extracts what is new from **{system}**, parses its native format, validates
+each batch with its Great Expectations suite and loads it by `COPY` into
+`staging`, one transaction per batch. Then updates the Asset
+`{asset}` so that `reconcile` runs.
+
+**Triage.** A failed task names the file (or table) and the reason in its
+log; nothing of that batch was loaded (see `audit.batch` where
+`status = 'failed'`). Bad rows do not fail the task: they are in
+`quarantine.record` with their reason. Fix or re-deliver the file
+(touch `_DONE` again) and clear the task; reruns are idempotent.
+"""
+
+
+def build(src: Source):  # noqa: ANN201 - returns an Airflow DAG
+    @dag(
+        dag_id=src.dag_id,
+        schedule=src.schedule,
+        start_date=datetime(2025, 1, 1),
+        catchup=False,
+        max_active_runs=1,
+        tags=["cheongbaek", "ingest", src.system, src.kind],
+        doc_md=DOC.format(system=src.system, description=src.description, asset=src.asset_uri),
+        default_args={"owner": OWNER, "retries": 2, "retry_delay": timedelta(minutes=5)},
+    )
+    def ingest_dag() -> None:
+        @task(task_id="extract_validate_load", outlets=[Asset(src.asset_uri)],
+              on_failure_callback=_on_failure)
+        def extract_validate_load(**context):  # noqa: ANN202
+            from cheongbaek.tasks import ingest
+
+            return ingest(src.system, context)
+
+        extract_validate_load()
+
+    return ingest_dag()
+
+
+def _on_failure(context):  # noqa: ANN001, ANN202
+    from cheongbaek.tasks import on_failure
+
+    on_failure(context)
+
+
+for _src in sources():
+    globals()[_src.dag_id] = build(_src)

@@ -1,0 +1,54 @@
+"""Reconcile: the staged systems into one conformed `core`, on data (Assets)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.sdk import Asset, AssetAny, dag, task
+
+from cheongbaek.pipeline import CORE_ASSET_URI, OWNER
+from cheongbaek.sources import sources
+
+DOC = """
+### Reconcile staging into `core`
+
+Runs when any ingestion Asset is updated. Set-based SQL (`include/cheongbaek/reconcile/sql/`)
+builds identities (party, parcel, building, employee, department, vendor) with
+history and the facts; orphans are kept and flagged. Incremental and idempotent:
+a run with no new data changes nothing.
+
+**Triage.** A failure rolls back the whole step (one transaction). Look at the
+failing `.sql` file named in the log; then clear the task. The
+reconciliation section of the auditor report lists orphans and mismatches.
+"""
+
+
+@dag(
+    dag_id="reconcile",
+    schedule=AssetAny(*[Asset(s.asset_uri) for s in sources()]),
+    start_date=datetime(2025, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    tags=["cheongbaek", "reconcile"],
+    doc_md=DOC,
+    default_args={"owner": OWNER, "retries": 1, "retry_delay": timedelta(minutes=2)},
+)
+def reconcile_dag() -> None:
+    @task(outlets=[Asset(CORE_ASSET_URI)])
+    def reconcile(**context):  # noqa: ANN202
+        from cheongbaek.tasks import reconcile as run
+
+        result = run(context)
+        context["outlet_events"][Asset(CORE_ASSET_URI)].extra = {"as_of": result.get("as_of")}
+        return result
+
+    @task
+    def auditor_report(**context):  # noqa: ANN202
+        from cheongbaek.tasks import auditor_report as run
+
+        return run(context)
+
+    reconcile() >> auditor_report()
+
+
+reconcile_dag()

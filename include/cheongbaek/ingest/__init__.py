@@ -1,0 +1,1 @@
+"""Extraction, parsing, validation and loading of the legacy systems."""

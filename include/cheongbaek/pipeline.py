@@ -1,0 +1,23 @@
+"""The pipeline's DAGs, their Assets and their dependency order.
+
+Shared by the DAG files (to declare schedules and outlets) and by
+``cheongbaek run`` (to run every DAG in order for one logical date).
+"""
+
+from __future__ import annotations
+
+from cheongbaek.sources import sources
+
+CORE_ASSET_URI = "cheongbaek://warehouse/core"
+SCENARIO_ASSET_URI = "cheongbaek://warehouse/monitoring"
+PUBLICATION_ASSET_URI = "cheongbaek://publish/latest"
+
+OWNER = "cheongbaek-data"
+#: The closed vocabulary of DAG tags (checked by tests/dags).
+TAGS = frozenset({"cheongbaek", "ingest", "reconcile", "scenarios", "publish", "finance", "tax", "duties", "hr",
+                  "construction", "realestate", "civil", "files", "database"})
+
+
+def dag_order() -> list[str]:
+    """Every DAG id, upstream first."""
+    return [s.dag_id for s in sources()] + ["reconcile", "scenarios", "publish"]
