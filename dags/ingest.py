@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from airflow.sdk import Asset, dag, task
 
-from cheongbaek.pipeline import OWNER
+from cheongbaek.pipeline import default_args
 from cheongbaek.sources import Source, sources
 
 DOC = """
@@ -34,11 +34,10 @@ def build(src: Source):  # noqa: ANN201 - returns an Airflow DAG
         max_active_runs=1,
         tags=["cheongbaek", "ingest", src.system, src.kind],
         doc_md=DOC.format(system=src.system, description=src.description, asset=src.asset_uri),
-        default_args={"owner": OWNER, "retries": 2, "retry_delay": timedelta(minutes=5)},
+        default_args=default_args(retries=2, retry_minutes=5),
     )
     def ingest_dag() -> None:
-        @task(task_id="extract_validate_load", outlets=[Asset(src.asset_uri)],
-              on_failure_callback=_on_failure)
+        @task(task_id="extract_validate_load", outlets=[Asset(src.asset_uri)])
         def extract_validate_load(**context):  # noqa: ANN202
             from cheongbaek.tasks import ingest
 
@@ -47,12 +46,6 @@ def build(src: Source):  # noqa: ANN201 - returns an Airflow DAG
         extract_validate_load()
 
     return ingest_dag()
-
-
-def _on_failure(context):  # noqa: ANN001, ANN202
-    from cheongbaek.tasks import on_failure
-
-    on_failure(context)
 
 
 for _src in sources():

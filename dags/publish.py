@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from airflow.sdk import Asset, dag, task
 
-from cheongbaek.pipeline import CORE_ASSET_URI, OWNER, PUBLICATION_ASSET_URI
+from cheongbaek.pipeline import CORE_ASSET_URI, PUBLICATION_ASSET_URI, default_args
 
 DOC = """
 ### Publish the disclosure datasets
@@ -29,7 +29,7 @@ column and kind of leak or validation error. Never publish by hand.
     max_active_runs=1,
     tags=["cheongbaek", "publish"],
     doc_md=DOC,
-    default_args={"owner": OWNER, "retries": 1, "retry_delay": timedelta(minutes=2)},
+    default_args=default_args(),
 )
 def publish_dag() -> None:
     @task(outlets=[Asset(PUBLICATION_ASSET_URI)])

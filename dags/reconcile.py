@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from airflow.sdk import Asset, AssetAny, dag, task
 
-from cheongbaek.pipeline import CORE_ASSET_URI, OWNER
+from cheongbaek.pipeline import CORE_ASSET_URI, default_args
 from cheongbaek.sources import sources
 
 DOC = """
@@ -31,7 +31,7 @@ reconciliation section of the auditor report lists orphans and mismatches.
     max_active_runs=1,
     tags=["cheongbaek", "reconcile"],
     doc_md=DOC,
-    default_args={"owner": OWNER, "retries": 1, "retry_delay": timedelta(minutes=2)},
+    default_args=default_args(),
 )
 def reconcile_dag() -> None:
     @task(outlets=[Asset(CORE_ASSET_URI)])

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from airflow.sdk import Asset, dag, task
 
-from cheongbaek.pipeline import CORE_ASSET_URI, OWNER, SCENARIO_ASSET_URI
+from cheongbaek.pipeline import CORE_ASSET_URI, SCENARIO_ASSET_URI, default_args
 
 DOC = """
 ### Preventive-monitoring scenarios
@@ -31,7 +31,7 @@ commit. Re-running the same D is idempotent.
     max_active_runs=1,
     tags=["cheongbaek", "scenarios"],
     doc_md=DOC,
-    default_args={"owner": OWNER, "retries": 1, "retry_delay": timedelta(minutes=2)},
+    default_args=default_args(),
 )
 def scenarios_dag() -> None:
     @task(outlets=[Asset(SCENARIO_ASSET_URI)])

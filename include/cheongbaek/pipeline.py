@@ -21,3 +21,17 @@ TAGS = frozenset({"cheongbaek", "ingest", "reconcile", "scenarios", "publish", "
 def dag_order() -> list[str]:
     """Every DAG id, upstream first."""
     return [s.dag_id for s in sources()] + ["reconcile", "scenarios", "publish"]
+
+
+def default_args(retries: int = 1, retry_minutes: int = 2) -> dict[str, object]:
+    """Default task arguments every DAG shares: owner, retries and alerting."""
+    from datetime import timedelta
+
+    from cheongbaek.tasks import on_failure
+
+    return {
+        "owner": OWNER,
+        "retries": retries,
+        "retry_delay": timedelta(minutes=retry_minutes),
+        "on_failure_callback": on_failure,
+    }
