@@ -1,0 +1,44 @@
+"""Run one pipeline stage in its own process and report time and peak RSS.
+
+Each stage runs in a fresh interpreter so that its peak resident memory is its
+own (``ru_maxrss`` is a high-water mark per process). Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import resource
+import sys
+import time
+
+
+def main() -> None:
+    stage, arg, as_of = sys.argv[1], sys.argv[2], dt.date.fromisoformat(sys.argv[3])
+    started = time.perf_counter()
+    if stage == "ingest":
+        from cheongbaek.ingest.runner import ingest_system
+
+        summary = ingest_system(arg, as_of)
+    elif stage == "reconcile":
+        from cheongbaek.reconcile.runner import reconcile
+
+        summary = reconcile(as_of)
+    elif stage == "scenarios":
+        from cheongbaek.scenarios.runner import run_scenarios
+
+        summary = run_scenarios(as_of)
+    elif stage == "publish":
+        from cheongbaek.publish.runner import publish
+
+        summary = publish(as_of)
+    else:
+        raise SystemExit(f"unknown stage {stage}")
+    seconds = time.perf_counter() - started
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"stage": stage, "arg": arg, "seconds": seconds, "peak_rss_mb": rss_mb,
+                      "summary": summary}, default=str))
+
+
+if __name__ == "__main__":
+    main()
