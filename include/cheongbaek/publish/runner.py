@@ -1,0 +1,418 @@
+"""Publish OPEN petitions and Clean Finance as of a date D.
+
+One run, one transaction, one new folder:
+
+1. refresh the ``disclosure`` tables from staging as of D (sql/build.sql);
+2. write every dataset as CSV and Parquet, one Frictionless
+   ``datapackage.json``, the contracts as an OCDS release package and the
+   citizen site into a NEW folder ``<publish_dir>/<D>-<seq>/``;
+3. check it: Frictionless validation (types, keys, foreign keys), Parquet
+   equal to CSV, OCDS schema validation, the privacy guard over every file;
+4. only then switch ``latest`` (atomic ``os.replace`` of a fresh symlink)
+   and commit the disclosure tables.
+
+Any failure rolls the tables back, renames the folder ``failed-...`` and
+leaves ``latest`` where it was: a reader never sees half a publication,
+and cb_public never sees tables the files do not match.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import json
+import logging
+import os
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from cheongbaek import config, db
+from cheongbaek.publish import guard, ocds, site
+
+log = logging.getLogger(__name__)
+
+#: Datasets in publication order (referenced tables first).
+DATASETS = ("open_procedures", "open_petitions", "open_petition_steps",
+            "finance_budget_execution", "finance_contracts", "finance_payments_monthly")
+LATEST = "latest"
+OCDS_FILE = "contracts.ocds.json"
+
+
+class PublicationError(Exception):
+    """A check failed: nothing was published."""
+
+
+# ---------------------------------------------------------------- resources
+def _package_file(*parts: str) -> Any:
+    node = resources.files("cheongbaek.publish")
+    for p in parts:
+        node = node / p
+    return node
+
+
+@cache
+def table_schema(name: str) -> dict[str, Any]:
+    """The Frictionless resource descriptor (with its table schema) of a dataset."""
+    return json.loads(_package_file("schemas", f"{name}.json").read_text(encoding="utf-8"))
+
+
+def field_names(name: str) -> list[str]:
+    return [f["name"] for f in table_schema(name)["schema"]["fields"]]
+
+
+def _read_reference(name: str) -> list[dict[str, str]]:
+    text = _package_file("reference", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+# ---------------------------------------------------------------- calendar
+def business_calendar(start: dt.date, end: dt.date) -> list[tuple[dt.date, bool, int]]:
+    """(day, is business day, business days up to and including it) for every day.
+
+    Business days: Monday to Friday except the public holidays of
+    ``holidays.country_holidays("KR")`` (substitute holidays included). The
+    running count turns "N business days strictly after day r" into the
+    business day whose count is count(r) + N, in plain SQL.
+    """
+    import holidays
+
+    kr = holidays.country_holidays("KR", years=range(start.year, end.year + 1))
+    out = []
+    n = 0
+    day = start
+    while day <= end:
+        is_bday = day.weekday() < 5 and day not in kr
+        n += is_bday
+        out.append((day, is_bday, n))
+        day += dt.timedelta(days=1)
+    return out
+
+
+def _calendar_range(conn: psycopg.Connection[Any], as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """From the oldest receipt to well past the latest possible due date."""
+    row = conn.execute(
+        """select min(p.rcpt_dtm)::date,
+                  coalesce(max(c.legal_days), 0),
+                  coalesce((select max(n) from (select count(*) as n from staging.civ_petition_step
+                                                where step_cd = 'EXTN' group by ptn_no) e), 0)
+           from staging.civ_petition p, staging.civ_proc_code c""",
+    ).fetchone()
+    assert row is not None
+    oldest, max_days, max_extn = row
+    start = min(oldest or as_of, as_of) - dt.timedelta(days=7)
+    span = int(max_days) * (1 + int(max_extn))
+    # A business day per 7/5 calendar days plus room for holiday clusters.
+    end = as_of + dt.timedelta(days=span * 2 + 60)
+    return start, end
+
+
+def _load_temp_inputs(conn: psycopg.Connection[Any], as_of: dt.date) -> None:
+    """The as-of date, the business calendar and the reference code tables as temp tables."""
+    conn.execute("create temp table pub_param (as_of date not null) on commit drop")
+    conn.execute("insert into pub_param values (%s)", (as_of,))
+    conn.execute("create temp table pub_calendar (d date primary key, is_bday boolean not null,"
+                 " bday_no integer not null) on commit drop")
+    start, end = _calendar_range(conn, as_of)
+    with conn.cursor().copy("copy pub_calendar (d, is_bday, bday_no) from stdin") as cp:
+        for rec in business_calendar(start, end):
+            cp.write_row(rec)
+    conn.execute("create temp table pub_legal_dong (sigungu_cd text primary key, sigungu_nm text) on commit drop")
+    districts = {r["sigungu_cd"]: r["sigungu_nm"] for r in _read_reference("seoul_legal_dong.csv")}
+    with conn.cursor().copy("copy pub_legal_dong from stdin") as cp:
+        for rec in sorted(districts.items()):
+            cp.write_row(rec)
+    conn.execute("create temp table pub_sector (proc_cd text primary key, sector_cd text, sector_nm text,"
+                 " proc_nm text) on commit drop")
+    procedures = _read_reference("open_procedures.csv")
+    with conn.cursor().copy("copy pub_sector from stdin") as cp:
+        for r in procedures:
+            cp.write_row((r["proc_cd"], r["sector_cd"], r["sector_nm"], r["proc_nm"]))
+    # Sector names by sector code too: a procedure absent from the reference
+    # list still gets its sector's name when the code is known.
+    conn.execute("create temp table pub_sector_name on commit drop as"
+                 " select distinct sector_cd, sector_nm from pub_sector")
+    conn.execute("create temp table pub_step_code (step_cd text primary key, step_order int, step_nm text)"
+                 " on commit drop")
+    with conn.cursor().copy("copy pub_step_code from stdin") as cp:
+        for r in _read_reference("step_codes.csv"):
+            cp.write_row((r["step_cd"], int(r["step_order"]), r["step_nm"]))
+
+
+def refresh(conn: psycopg.Connection[Any], as_of: dt.date) -> dict[str, int]:
+    """Rebuild the disclosure tables as of D inside the caller's transaction."""
+    _load_temp_inputs(conn, as_of)
+    conn.execute(_package_file("sql", "build.sql").read_text(encoding="utf-8"))
+    # Sector names for procedures missing from the reference list, by sector code.
+    conn.execute("""update disclosure.open_procedures o set sector_nm = s.sector_nm
+                    from pub_sector_name s where o.sector_nm is null and s.sector_cd = o.sector_cd""")
+    conn.execute("""update disclosure.open_petitions p set sector_nm = o.sector_nm
+                    from disclosure.open_procedures o where p.sector_nm is null and o.proc_cd = p.proc_cd""")
+    return {name: conn.execute(f"select count(*) from disclosure.{name}").fetchone()[0]  # type: ignore[index]
+            for name in DATASETS}
+
+
+def fetch(conn: psycopg.Connection[Any], name: str) -> list[dict[str, Any]]:
+    """A dataset's rows in schema order, sorted by primary key (stable files)."""
+    desc = table_schema(name)["schema"]
+    cols = ", ".join(field_names(name))
+    order = ", ".join(desc["primaryKey"])
+    cur = conn.execute(f"select {cols} from disclosure.{name} order by {order}")  # type: ignore[arg-type]
+    names = [c.name for c in cur.description or []]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def live_payments(conn: psycopg.Connection[Any]) -> dict[str, list[dict[str, Any]]]:
+    """Live payments per published contract, from the build's temp table."""
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    cur = conn.execute(
+        """select p.cntr_no, p.pay_no, p.pay_dt, p.pay_amt from pub_payment p
+           join disclosure.finance_contracts c on c.cntr_no = p.cntr_no
+           where p.pay_amt is not null order by p.cntr_no, p.pay_dt, p.pay_no""")
+    for cntr_no, pay_no, pay_dt, pay_amt in cur:
+        out[cntr_no].append({"pay_no": pay_no, "pay_dt": pay_dt, "pay_amt": pay_amt})
+    return out
+
+
+# ---------------------------------------------------------------- files
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | float):
+        # one spelling for both the database's Decimal and Parquet's float
+        return format(decimal.Decimal(str(value)).normalize(), "f")
+    return str(value)
+
+
+_ARROW_TYPES = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool_",
+                "date": "date32", "datetime": "timestamp[ms]"}
+
+
+def arrow_schema(name: str) -> Any:
+    import pyarrow as pa
+
+    fields = []
+    for f in table_schema(name)["schema"]["fields"]:
+        t = _ARROW_TYPES[f["type"]]
+        typ = pa.timestamp("ms") if t == "timestamp[ms]" else getattr(pa, t)()
+        fields.append(pa.field(f["name"], typ, nullable=not f.get("constraints", {}).get("required", False)))
+    return pa.schema(fields)
+
+
+def write_dataset(folder: Path, name: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """``<name>.csv`` (UTF-8, header) and ``<name>.parquet`` with the same rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cols = field_names(name)
+    with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(cols)
+        for r in rows:
+            w.writerow([_csv_value(r[c]) for c in cols])
+    schema = arrow_schema(name)
+    columns = {}
+    for f in schema:
+        values = [r[f.name] for r in rows]
+        if pa.types.is_floating(f.type):
+            values = [None if v is None else float(v) for v in values]
+        columns[f.name] = pa.array(values, type=f.type)
+    pq.write_table(pa.table(columns, schema=schema), folder / f"{name}.parquet")
+
+
+def datapackage(as_of: dt.date) -> dict[str, Any]:
+    """One Frictionless data package: a CSV resource per dataset with its table schema.
+
+    The Parquet twin of each resource is named in ``cheongbaek:parquet`` (the
+    Frictionless validator here cannot read Parquet without fastparquet; the
+    runner checks each Parquet file against its CSV instead).
+    """
+    resources_ = []
+    for name in DATASETS:
+        desc = table_schema(name)
+        resources_.append({
+            "name": name,
+            "title": desc.get("title"),
+            "description": desc.get("description"),
+            "path": f"{name}.csv",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "profile": "tabular-data-resource",
+            "schema": desc["schema"],
+            "cheongbaek:parquet": f"{name}.parquet",
+        })
+    return {
+        "name": "cheongbaek-disclosure",
+        "title": "Cheongbaek OPEN petitions and Clean Finance",
+        "description": f"Disclosure of the city's petitions and finances as of {as_of.isoformat()}.",
+        "version": as_of.isoformat(),
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+                      "title": "Creative Commons Attribution 4.0"}],
+        "profile": "tabular-data-package",
+        "resources": resources_,
+    }
+
+
+# ---------------------------------------------------------------- checks
+def frictionless_errors(folder: Path) -> list[str]:
+    """Errors of ``frictionless validate datapackage.json`` (types, keys, foreign keys)."""
+    from frictionless import Package, system
+
+    with system.use_context(trusted=True):
+        report = Package(str(folder / "datapackage.json")).validate()
+    if report.valid:
+        return []
+    return [f"{kind}: {message}" for kind, message in report.flatten(["type", "message"])] or ["invalid"]
+
+
+def parquet_errors(folder: Path, datasets: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[str]:
+    """Each Parquet file has the schema's columns and types and the CSV's rows."""
+    import pyarrow.parquet as pq
+
+    errors = []
+    for name in DATASETS:
+        table = pq.read_table(folder / f"{name}.parquet")
+        if table.schema.names != field_names(name):
+            errors.append(f"{name}.parquet: columns {table.schema.names}")
+            continue
+        if not table.schema.equals(arrow_schema(name)):
+            errors.append(f"{name}.parquet: types differ from the table schema")
+        with (folder / f"{name}.csv").open(newline="", encoding="utf-8") as fh:
+            csv_rows = list(csv.reader(fh))[1:]
+        pq_rows = [[_csv_value(v) for v in r.values()] for r in table.to_pylist()]
+        if pq_rows != csv_rows:
+            errors.append(f"{name}.parquet: rows differ from {name}.csv")
+        if len(csv_rows) != len(datasets[name]):
+            errors.append(f"{name}: {len(csv_rows)} rows written, {len(datasets[name])} built")
+    return errors
+
+
+# ---------------------------------------------------------------- folders
+_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-(\d+)$")
+
+
+def _new_folder(root: Path, as_of: dt.date) -> Path:
+    """``<D>-<seq>``: a new folder every run, never reused (failed ones included)."""
+    root.mkdir(parents=True, exist_ok=True)
+    seqs = [0]
+    for p in root.iterdir():
+        m = _FOLDER.match(p.name.removeprefix("failed-"))
+        if m and m.group(1) == as_of.isoformat():
+            seqs.append(int(m.group(2)))
+    seq = max(seqs) + 1
+    while True:
+        folder = root / f"{as_of.isoformat()}-{seq}"
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            seq += 1
+
+
+def switch_latest(root: Path, folder: Path) -> None:
+    """Point ``latest`` at ``folder`` atomically (rename of a fresh symlink over it)."""
+    tmp = root / f".{LATEST}.{folder.name}.tmp"
+    tmp.unlink(missing_ok=True)
+    os.symlink(folder.name, tmp)  # relative: the publication root can move
+    os.replace(tmp, root / LATEST)
+
+
+def current_latest(root: Path | None = None) -> Path | None:
+    """The folder ``latest`` points at, or None."""
+    link = (root or config.publish_dir()) / LATEST
+    return link.resolve() if link.is_symlink() else None
+
+
+def _record(as_of: dt.date, folder: Path, status: str, rows: dict[str, int] | None,
+            checks: dict[str, Any] | None, error: str | None) -> None:
+    with db.connect("cb_warehouse", autocommit=True) as conn:
+        conn.execute(
+            "insert into audit.publication (as_of, folder, status, rows, checks, error) values (%s, %s, %s, %s, %s, %s)",
+            (as_of, str(folder), status, json.dumps(rows) if rows is not None else None,
+             json.dumps(checks) if checks is not None else None, error),
+        )
+
+
+# ---------------------------------------------------------------- entry point
+def write_publication(conn: psycopg.Connection[Any], folder: Path, as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
+    """Write every file of the publication into ``folder``; return the rows written."""
+    datasets = {name: fetch(conn, name) for name in DATASETS}
+    for name in DATASETS:
+        write_dataset(folder, name, datasets[name])
+    (folder / "datapackage.json").write_text(
+        json.dumps(datapackage(as_of), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    package = ocds.release_package(datasets["finance_contracts"], live_payments(conn), as_of)
+    (folder / OCDS_FILE).write_text(json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    site.write_site(folder, as_of, datasets)
+    return datasets
+
+
+def run_checks(folder: Path, datasets: Mapping[str, Sequence[Mapping[str, Any]]],
+               knowledge: guard.Knowledge) -> dict[str, Any]:
+    """Every check of a publication; raise PublicationError on the first failing one."""
+    checks: dict[str, Any] = {}
+    errors = frictionless_errors(folder)
+    if errors:
+        raise PublicationError("frictionless validation failed: " + "; ".join(errors[:10]))
+    checks["frictionless"] = "valid"
+    errors = parquet_errors(folder, datasets)
+    if errors:
+        raise PublicationError("parquet check failed: " + "; ".join(errors[:10]))
+    checks["parquet"] = "equal to csv"
+    package = json.loads((folder / OCDS_FILE).read_text(encoding="utf-8"))
+    errors = ocds.validation_errors(package)
+    if errors:
+        raise PublicationError("OCDS validation failed: " + "; ".join(errors[:10]))
+    checks["ocds"] = f"valid ({len(package['releases'])} releases)"
+    findings = guard.scan(folder, knowledge)
+    if findings:
+        raise guard.PrivacyLeak(findings)
+    checks["privacy_guard"] = f"clean ({sum(1 for _ in guard.iter_files(folder))} files)"
+    return checks
+
+
+def publish(as_of: dt.date) -> dict[str, Any]:
+    """Publish the disclosure datasets as of ``as_of``; switch ``latest`` only if all checks pass.
+
+    Returns a small summary for XCom: the folder, rows per dataset and the
+    checks passed. Raises PublicationError (or guard.PrivacyLeak) when
+    anything fails; then ``latest`` and the disclosure tables are unchanged.
+    """
+    root = config.publish_dir()
+    folder = _new_folder(root, as_of)
+    rows: dict[str, int] | None = None
+    try:
+        with db.connect("cb_warehouse") as conn:
+            with conn.transaction():
+                rows = refresh(conn, as_of)
+                datasets = write_publication(conn, folder, as_of)
+                knowledge = guard.load_knowledge(conn)
+                checks = run_checks(folder, datasets, knowledge)
+                switch_latest(root, folder)
+    except Exception as exc:
+        failed = folder.with_name(f"failed-{folder.name}")
+        if folder.exists():
+            os.replace(folder, failed)
+        log.error("publication %s failed, latest unchanged: %s", folder.name, exc)
+        try:
+            _record(as_of, failed, "failed", rows, None, str(exc)[:2000])
+        except psycopg.Error:
+            log.exception("could not record the failed publication")
+        raise
+    _record(as_of, folder, "published", rows, checks, None)
+    log.info("published %s: %s", folder, rows)
+    return {"folder": str(folder), "as_of": as_of.isoformat(), "rows": rows, "checks": checks}
