@@ -41,7 +41,7 @@ PSEUDONYM_PATTERN = re.compile(r"(?<![0-9A-Za-z])p_[0-9a-f]{16,}")
 #: ("세종대로 110", "삼일대로4길 12"), a dong and lot ("역삼동 123-4"), a lot
 #: number ("123번지"), an apartment unit ("101동 1203호").
 ADDRESS_PATTERNS = (
-    re.compile(r"[가-힣0-9]*[가-힣](?:로|길)\s*[0-9]+(?:-[0-9]+)?(?=$|[\s,.)])"),
+    re.compile(r"[가-힣][가-힣0-9]*(?:로|길)\s*[0-9]+(?:-[0-9]+)?(?=$|[\s,.)])"),
     re.compile(r"[가-힣]+동\s+[0-9]+(?:-[0-9]+)?(?=$|[\s,.)])"),
     re.compile(r"[0-9]+(?:-[0-9]+)?\s*번지"),
     re.compile(r"[0-9]+\s*동\s*[0-9]+\s*호"),
