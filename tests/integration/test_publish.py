@@ -335,7 +335,9 @@ def test_schemas_match_tables(warehouse: str) -> None:
     """The Frictionless table schemas and the disclosure tables list the same columns."""
     from cheongbaek.publish.runner import DATASETS, field_names
 
+    migration = Path(__file__).resolve().parents[2] / "include/cheongbaek/sql/migrations/0040_disclosure.sql"
     with psycopg.connect(warehouse) as conn:
+        conn.execute(migration.read_text(encoding="utf-8"))  # idempotent: applies again cleanly
         for name in DATASETS:
             cols = [r[0] for r in conn.execute(
                 "select column_name from information_schema.columns where table_schema = 'disclosure'"
@@ -343,3 +345,18 @@ def test_schemas_match_tables(warehouse: str) -> None:
             assert cols == field_names(name), name
     repo_copy = Path(__file__).resolve().parents[2] / "schemas" / "disclosure"
     assert sorted(p.name for p in repo_copy.glob("*.json")) == sorted(f"{n}.json" for n in DATASETS)
+
+
+def test_empty_warehouse_publishes_empty_valid_datasets(warehouse: str, publish_dir: Path) -> None:
+    """Day one (nothing loaded yet) still yields a complete, valid, empty publication."""
+    from cheongbaek.migrate import migrate
+    from cheongbaek.publish.runner import publish
+
+    assert migrate() == []  # already applied; 0040 is idempotent anyway
+    summary = publish(D)
+    assert set(summary["rows"].values()) == {0}
+    folder = Path(summary["folder"])
+    assert (folder / "open_petitions.csv").read_text(encoding="utf-8").startswith("ptn_no,proc_cd,")
+    assert json.loads((folder / "contracts.ocds.json").read_text())["releases"] == []
+    assert (folder / "site" / "index.html").exists()
+    assert (publish_dir / "latest").resolve() == folder
