@@ -46,6 +46,7 @@ ADDRESS_PATTERNS = (
     re.compile(r"[0-9]+(?:-[0-9]+)?\s*번지"),
     re.compile(r"[0-9]+\s*동\s*[0-9]+\s*호"),
 )
+_HANGUL = re.compile(r"[가-힣]")
 #: Columns (or JSON keys) that only free text, addresses, accounts or
 #: person-level tax, duty and payroll records have.
 FREE_TEXT_FIELDS = frozenset({"memo", "viol_cn", "violcn", "apln_addr", "addr", "plat_plc", "platplc", "address"})
@@ -172,6 +173,7 @@ class _Scanner:
         self.k = knowledge
         self.findings: list[Finding] = []
         self._seen: set[tuple[str, str, str]] = set()
+        self._cache: dict[tuple[str, bool], tuple[tuple[str, str], ...]] = {}
 
     def add(self, file: str, where: str, kind: str, hint: str) -> None:
         key = (file, where, kind)
@@ -195,33 +197,49 @@ class _Scanner:
         s = str(value)
         if not s.strip():
             return
-        if RRN_PATTERN.search(s):
-            self.add(file, where, RRN, "RRN-shaped value")
-        if PSEUDONYM_PATTERN.search(s):
-            self.add(file, where, PSEUDONYM, "person pseudonym")
-        for pattern in ADDRESS_PATTERNS:
-            if pattern.search(s):
-                self.add(file, where, ADDRESS, "address finer than the district")
-                break
-        stripped = s.strip()
+        official = _norm_field(name) in OFFICIAL_FIELDS
+        if text:
+            found = self._judge(s, True, official)
+        else:
+            # published columns repeat values a lot (departments, statuses): judge each once
+            key = (s, official)
+            found = self._cache.get(key)
+            if found is None:
+                found = self._cache[key] = self._judge(s, False, official)
+        for kind, hint in found:
+            self.add(file, where, kind, hint)
+
+    def _judge(self, s: str, text: bool, official: bool) -> tuple[tuple[str, str], ...]:
+        out: list[tuple[str, str]] = []
         k = self.k
+        if RRN_PATTERN.search(s):
+            out.append((RRN, "RRN-shaped value"))
+        if "p_" in s and PSEUDONYM_PATTERN.search(s):
+            out.append((PSEUDONYM, "person pseudonym"))
+        if _HANGUL.search(s) or "번지" in s:
+            for pattern in ADDRESS_PATTERNS:
+                if pattern.search(s):
+                    out.append((ADDRESS, "address finer than the district"))
+                    break
+        stripped = s.strip()
         if stripped in k.addresses or (text and any(a in s for a in k.addresses)):
-            self.add(file, where, ADDRESS, "a staging address")
+            out.append((ADDRESS, "a staging address"))
         if stripped in k.free_texts or (text and any(t in s for t in k.free_texts if len(t) >= 12)):
-            self.add(file, where, FREE_TEXT, "free text from a legacy system")
+            out.append((FREE_TEXT, "free text from a legacy system"))
         if stripped in k.tax_ids:
-            self.add(file, where, TAX_DUTY_PAYROLL, "tax assessment or duty imposition number")
+            out.append((TAX_DUTY_PAYROLL, "tax assessment or duty imposition number"))
         digits = _digits(s)
         if len(digits) >= 8 and (digits in k.accounts or (text and any(a in digits for a in k.accounts))):
-            self.add(file, where, BANK_ACCOUNT, "a staging bank account")
-        if _norm_field(name) not in OFFICIAL_FIELDS:
+            out.append((BANK_ACCOUNT, "a staging bank account"))
+        if not official:
             if stripped in k.person_names:
-                self.add(file, where, PERSON_NAME, f"unmasked person name, {_hint(stripped)}")
+                out.append((PERSON_NAME, f"unmasked person name, {_hint(stripped)}"))
             elif text:
                 for person in k.person_names:
                     if len(person) >= 3 and person in s:
-                        self.add(file, where, PERSON_NAME, f"unmasked person name, {_hint(person)}")
+                        out.append((PERSON_NAME, f"unmasked person name, {_hint(person)}"))
                         break
+        return tuple(out)
 
     def check_row(self, file: str, where: str, values: Iterable[Any]) -> None:
         if not self.k.amount_pairs:

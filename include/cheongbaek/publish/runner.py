@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import re
+import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -99,11 +100,10 @@ def business_calendar(start: dt.date, end: dt.date) -> list[tuple[dt.date, bool,
 def _calendar_range(conn: psycopg.Connection[Any], as_of: dt.date) -> tuple[dt.date, dt.date]:
     """From the oldest receipt to well past the latest possible due date."""
     row = conn.execute(
-        """select min(p.rcpt_dtm)::date,
-                  coalesce(max(c.legal_days), 0),
-                  coalesce((select max(n) from (select count(*) as n from staging.civ_petition_step
-                                                where step_cd = 'EXTN' group by ptn_no) e), 0)
-           from staging.civ_petition p, staging.civ_proc_code c""",
+        """select (select min(rcpt_dtm)::date from staging.civ_petition),
+                  coalesce((select max(legal_days) from staging.civ_proc_code), 0),
+                  coalesce((select max(n) from (select count(distinct step_seq) as n from staging.civ_petition_step
+                                                where step_cd = 'EXTN' group by ptn_no) e), 0)""",
     ).fetchone()
     assert row is not None
     oldest, max_days, max_extn = row
@@ -365,23 +365,33 @@ def run_checks(folder: Path, datasets: Mapping[str, Sequence[Mapping[str, Any]]]
                knowledge: guard.Knowledge) -> dict[str, Any]:
     """Every check of a publication; raise PublicationError on the first failing one."""
     checks: dict[str, Any] = {}
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
     errors = frictionless_errors(folder)
+    timings["frictionless"] = round(time.perf_counter() - t, 2)
     if errors:
         raise PublicationError("frictionless validation failed: " + "; ".join(errors[:10]))
     checks["frictionless"] = "valid"
+    t = time.perf_counter()
     errors = parquet_errors(folder, datasets)
+    timings["parquet"] = round(time.perf_counter() - t, 2)
     if errors:
         raise PublicationError("parquet check failed: " + "; ".join(errors[:10]))
     checks["parquet"] = "equal to csv"
+    t = time.perf_counter()
     package = json.loads((folder / OCDS_FILE).read_text(encoding="utf-8"))
     errors = ocds.validation_errors(package)
+    timings["ocds"] = round(time.perf_counter() - t, 2)
     if errors:
         raise PublicationError("OCDS validation failed: " + "; ".join(errors[:10]))
     checks["ocds"] = f"valid ({len(package['releases'])} releases)"
+    t = time.perf_counter()
     findings = guard.scan(folder, knowledge)
+    timings["privacy_guard"] = round(time.perf_counter() - t, 2)
     if findings:
         raise guard.PrivacyLeak(findings)
     checks["privacy_guard"] = f"clean ({sum(1 for _ in guard.iter_files(folder))} files)"
+    log.info("publication checks took %s seconds", timings)
     return checks
 
 
