@@ -1,0 +1,63 @@
+"""Auditor-report section: what the scenario book found, per area and per scenario.
+
+Reads the statistics views (monitoring.area_stats, monitoring.scenario_stats)
+and the alerts open as of the report date. Aggregates only: no subject
+identifiers beyond counts, no personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from typing import Any
+
+title = "Preventive monitoring: scenario alerts"
+
+_COLS = [("cases_found", "found"), ("cases_open", "open"), ("cases_checked", "checked"),
+         ("cases_actioned", "actioned"), ("cases_excluded", "excluded"), ("cases_resolved", "resolved"),
+         ("action_rate", "action rate"), ("exclusion_rate", "exclusion rate"),
+         ("estimated_krw", "estimated (KRW)"), ("collected_krw", "collected (KRW)")]
+
+
+def _fmt(key: str, value: Any) -> str:
+    if value is None:
+        return "-"
+    if key.endswith("_rate"):
+        return f"{float(value) * 100:.1f}%"
+    return f"{int(value):,}"
+
+
+def _table(head: list[str], rows: list[list[str]]) -> str:
+    thead = "".join(f"<th>{escape(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table class=\"stats\"><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render(conn: Any, as_of: dt.date) -> str:
+    """The section's HTML fragment as of the report date."""
+    keys = [k for k, _ in _COLS]
+    cols = ", ".join(keys)
+    areas = conn.execute(f"select area, {cols} from monitoring.area_stats order by area").fetchall()
+    scen = conn.execute(f"select scenario_id, area, title, {cols} from monitoring.scenario_stats"
+                        " order by scenario_id").fetchall()
+    run = conn.execute("select max(as_of), coalesce(sum(found) filter (where as_of = max_as_of), 0)"
+                       " from (select *, max(as_of) over () as max_as_of from monitoring.scenario_run"
+                       " where as_of <= %s) r", (as_of,)).fetchone()
+    labels = [label for _, label in _COLS]
+    parts = [f"<section id=\"scenarios\"><h2>{escape(title)}</h2>"]
+    if run and run[0]:
+        parts.append(f"<p>Last scenario run on or before {escape(as_of.isoformat())}: {escape(str(run[0]))}, "
+                     f"{int(run[1]):,} subjects matching.</p>")
+    else:
+        parts.append(f"<p>No scenario run on or before {escape(as_of.isoformat())}.</p>")
+    parts.append("<h3>Per area</h3>")
+    parts.append(_table(["area", *labels], [[escape(r[0]), *(_fmt(k, v) for k, v in zip(keys, r[1:], strict=True))]
+                                             for r in areas]))
+    parts.append("<h3>Per scenario</h3>")
+    parts.append(_table(["scenario", "area", "title", *labels],
+                        [[escape(r[0]), escape(r[1]), escape(r[2]),
+                          *(_fmt(k, v) for k, v in zip(keys, r[3:], strict=True))] for r in scen]))
+    parts.append("<p>Action rate and exclusion rate are shares of the cases found; collected is what was paid "
+                 "on the assessments or duties whose arrival resolved an alert (0 for finance, HR and civil).</p>")
+    parts.append("</section>")
+    return "".join(parts)
