@@ -1,0 +1,339 @@
+"""The simulator's engine: identities, delivery routing, streaming sinks, counters.
+
+Everything that is generated goes through :class:`Sim`: file records as a
+list of versions (known date, values) that the router turns into day
+folders, database rows as their final state with ``upd_dt`` = the day of the
+last change. Counters record what the pipeline must find (see
+``counts.csv`` in the truth).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from stdnum.kr import rrn as stdnum_rrn
+
+from cheongbaek import privacy
+from cheongbaek.simulator import formats as F
+from cheongbaek.simulator.calendar import business_days
+
+FILE_SYSTEMS = ("tax", "duties", "hr", "construction", "realestate")
+
+SURNAMES = "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부가복태목형피두감호제"
+SYLLABLES = "민서준지현우진영수호연재윤성하은도예주희경정아태승혜동상원석규철미선나기용범찬빈혁한솔유"
+BANKS = ("004", "011", "020", "081", "088", "003", "023", "032")
+CHUNK = 20_000
+
+#: Which staging table each file feeds, by file stem.
+FILE_TABLE = {
+    "TAXASMT": "tax_assessment", "DUTY": "duty", "HR_DEPT": "hr_dept", "HR_EMP": "hr_emp", "HR_PAY": "hr_pay",
+    "bld_permit": "bld_permit", "bld_useapr": "bld_useapr", "bld_violation": "bld_violation",
+    "RE_PARCEL": "re_parcel", "RE_TRANSFER": "re_transfer", "RE_REALNAME_VIOL": "re_realname_viol",
+}
+DB_STAGING = {
+    "tb_budget": "fin_budget", "tb_vendor": "fin_vendor", "tb_contract": "fin_contract", "tb_payment": "fin_payment",
+    "tb_pub_prop": "fin_pub_prop", "tb_pub_prop_use": "fin_pub_prop_use", "proc_code": "civ_proc_code",
+    "petition": "civ_petition", "petition_step": "civ_petition_step", "permit": "civ_permit",
+    "inspection": "civ_inspection",
+}
+DB_COLUMNS = {
+    "tb_budget": ["fscl_yr", "biz_cd", "dept_cd", "biz_nm", "bdgt_amt", "supl_amt", "upd_dt"],
+    "tb_vendor": ["vndr_id", "brn", "vndr_nm", "rep_nm", "rep_rrn", "addr", "bank_cd", "acct_no", "biz_stat_cd",
+                  "clsd_dt", "upd_dt"],
+    "tb_contract": ["cntr_no", "fscl_yr", "dept_cd", "biz_cd", "cntr_nm", "cntr_mthd_cd", "vndr_id", "cntr_amt",
+                    "cntr_dt", "strt_dt", "end_dt", "aprv_emp_no", "del_yn", "upd_dt"],
+    "tb_payment": ["pay_no", "fscl_yr", "dept_cd", "biz_cd", "cntr_no", "vndr_id", "invc_no", "pay_amt", "pay_dt",
+                   "bank_cd", "acct_no", "aprv_emp_no", "del_yn", "upd_dt"],
+    "tb_pub_prop": ["prop_no", "pnu", "prop_type_cd", "area_m2", "acq_dt", "disp_dt", "disp_party_type",
+                    "disp_party_id", "disp_amt", "upd_dt"],
+    "tb_pub_prop_use": ["use_no", "prop_no", "user_party_type", "user_party_id", "user_nm", "area_m2", "strt_dt",
+                        "end_dt", "upd_dt"],
+    "proc_code": ["proc_cd", "sector_cd", "proc_nm", "legal_days", "open_yn"],
+    "petition": ["ptn_no", "proc_cd", "rcpt_dtm", "apln_type", "apln_id", "apln_nm", "apln_addr", "pnu", "dept_cd",
+                 "chrg_emp_no", "due_dt", "stat_cd", "rslt_cd", "cmpl_dtm", "upd_dtm"],
+    "petition_step": ["ptn_no", "step_seq", "step_cd", "step_dtm", "emp_no", "dept_cd", "memo", "upd_dtm"],
+    "permit": ["prmt_no", "prmt_type_cd", "biz_type_cd", "holder_type", "holder_id", "holder_nm", "pnu", "area_m2",
+               "strt_dt", "end_dt", "ptn_no", "upd_dtm"],
+    "inspection": ["insp_no", "prmt_no", "insp_dt", "viol_yn", "viol_cd", "sanction_cd", "sanction_amt", "upd_dtm"],
+}
+DB_SYSTEM = {t: ("finance" if t.startswith("tb_") else "civil") for t in DB_COLUMNS}
+
+
+def read_reference(shared: Path, name: str) -> list[dict[str, str]]:
+    import csv
+
+    with open(shared / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+class Party:
+    """A person (RRN digits) or a business (BRN digits) with a name and an address."""
+
+    __slots__ = ("ptype", "id", "nm", "addr")
+
+    def __init__(self, ptype: str, pid: str, nm: str, addr: str) -> None:
+        self.ptype, self.id, self.nm, self.addr = ptype, pid, nm, addr
+
+    @property
+    def hyphenated(self) -> str:
+        return F.hyphen_rrn(self.id) if self.ptype == "1" else F.hyphen_brn(self.id)
+
+
+class Sim:
+    """State shared by the background world and the planted cases."""
+
+    def __init__(self, start: dt.date, days: int, factor: int, seed: int, drop: Path, truth: Path,
+                 fin_conn: psycopg.Connection[Any], civ_conn: psycopg.Connection[Any],
+                 progress: Callable[[str], None], dongs: list[dict[str, str]]) -> None:
+        self.rng = random.Random(seed)
+        self.factor = factor
+        self.drop, self.truth = drop, truth
+        self.fin_conn, self.civ_conn = fin_conn, civ_conn
+        self.progress = progress
+        self.bdays = business_days(start, days)
+        if not self.bdays:
+            raise ValueError(f"no business day in {days} days from {start}")
+        self.b0 = self.bdays[0]
+        self.D = self.bdays[-1]
+        self.Y = self.D.year - 1
+        self.H0 = dt.date(self.D.year - 3, 1, 1)
+        self.defects_on = len(self.bdays) >= 5
+        # Delivery defects: which days a system cannot carry real content on.
+        self.blocked: dict[str, set[dt.date]] = {s: set() for s in FILE_SYSTEMS}
+        self.missing: dict[str, set[dt.date]] = {s: set() for s in FILE_SYSTEMS}
+        self.incomplete: dict[str, set[dt.date]] = {s: set() for s in FILE_SYSTEMS}
+        if self.defects_on:
+            b = self.bdays
+            for s in ("tax", "duties", "realestate"):
+                self.blocked[s].add(b[2])  # a corrupt file on b2
+            self.missing["realestate"].add(b[3])
+            self.blocked["realestate"].add(b[3])
+            self.incomplete["construction"].add(b[3])
+            self.blocked["construction"].add(b[3])
+        self.dongs = dongs
+        self.seq: dict[str, int] = defaultdict(int)
+        self.used_rrn: set[str] = set()
+        self.used_brn: set[str] = set()
+        self.writers: dict[tuple[str, dt.date, str], Any] = {}
+        self.db_buf: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        # counters per staging table
+        self.valid_keys: dict[str, int] = defaultdict(int)
+        self.staging_rows: dict[str, int] = defaultdict(int)
+        self.quarantined: dict[str, int] = defaultdict(int)
+        self.warnings: dict[str, int] = defaultdict(int)
+        self.written: dict[str, int] = defaultdict(int)  # physical rows per source table / file kind
+        self.alerts: list[tuple[str, str, int]] = []
+        self.near: list[tuple[str, str, str]] = []
+        self.defects: list[dict[str, str]] = []
+
+    # ------------------------------------------------------------ ids
+    def next(self, kind: str) -> int:
+        self.seq[kind] += 1
+        return self.seq[kind]
+
+    def name(self) -> str:
+        r = self.rng
+        return r.choice(SURNAMES) + r.choice(SYLLABLES) + r.choice(SYLLABLES)
+
+    def addr(self) -> str:
+        d = self.rng.choice(self.dongs)
+        return f"서울특별시 {d['sigungu_nm']} {d['dong_nm']} {self.rng.randint(1, 999)}-{self.rng.randint(1, 40)}"
+
+    def person(self, unverifiable: bool = False, born: dt.date | None = None) -> Party:
+        """A person with a valid RRN (or a post-2020 number with a random last digit)."""
+        r = self.rng
+        while True:
+            if unverifiable:
+                b = dt.date(2021, 1, 1) + dt.timedelta(days=r.randint(0, 700))
+                s = r.choice("34")
+            else:
+                b = born or dt.date(1950, 1, 1) + dt.timedelta(days=r.randint(0, 365 * 48))
+                s = r.choice("12") if b.year < 2000 else r.choice("34")
+            body = b.strftime("%y%m%d") + s + f"{r.randint(0, 99999):05d}"
+            good = stdnum_rrn.calc_check_digit(body)
+            check = str((int(good) + r.randint(1, 9)) % 10) if unverifiable else good
+            rrn = body + check
+            if rrn not in self.used_rrn:
+                self.used_rrn.add(rrn)
+                return Party("1", rrn, self.name(), self.addr())
+
+    def business(self) -> Party:
+        r = self.rng
+        while True:
+            first9 = f"{r.randint(101, 899)}{r.randint(1, 99):02d}{r.randint(1, 9999):04d}"
+            brn = first9 + privacy.brn_check_digit(first9)
+            if brn not in self.used_brn and privacy.is_valid_brn(brn):
+                self.used_brn.add(brn)
+                kind = r.choice(["건설", "산업", "기술", "엔지니어링", "상사", "개발", "환경", "정보통신"])
+                return Party("2", brn, f"(주){self.name()[1:]}{kind}", self.addr())
+
+    def account(self) -> tuple[str, str]:
+        n = self.next("acct")
+        return self.rng.choice(BANKS), f"{self.rng.randint(100, 999)}{n:09d}"
+
+    def pnu(self, kind: str = "1") -> str:
+        """A fresh parcel no.: every case and background entity gets its own parcel."""
+        n = self.next("pnu")
+        d = self.dongs[n % len(self.dongs)]
+        main = 1 + n // len(self.dongs)
+        return f"{d['legal_dong_cd']}{kind}{main % 10000:04d}{self.rng.randint(0, 30):04d}"
+
+    def day_in(self, lo: dt.date, hi: dt.date) -> dt.date:
+        if hi <= lo:
+            return lo
+        return lo + dt.timedelta(days=self.rng.randint(0, (hi - lo).days))
+
+    def ts(self, d: dt.date) -> dt.datetime:
+        """A realistic office-hours timestamp on day d, to the second."""
+        return dt.datetime(d.year, d.month, d.day) + dt.timedelta(seconds=self.rng.randint(9 * 3600, 18 * 3600))
+
+    # ------------------------------------------------------------ routing
+    def delivered_days(self, system: str) -> list[dt.date]:
+        return [d for d in self.bdays if d not in self.missing[system]]
+
+    def route(self, system: str, known: dt.date) -> dt.date | None:
+        """The folder a record known on ``known`` first appears in (None: after the last day)."""
+        if known <= self.b0:
+            return self.b0
+        for d in self.bdays:
+            if d >= known and d not in self.blocked[system]:
+                return d
+        return None
+
+    def w(self, system: str, day: dt.date, stem: str) -> Any:
+        key = (system, day, stem)
+        wr = self.writers.get(key)
+        if wr is None:
+            folder = self.drop / system / F.ymd(day)
+            folder.mkdir(parents=True, exist_ok=True)
+            wr = self._open(system, folder, day, stem)
+            self.writers[key] = wr
+        return wr
+
+    def _open(self, system: str, folder: Path, day: dt.date, stem: str) -> Any:
+        y = F.ymd(day)
+        if stem == "TAXASMT":
+            return F.TaxWriter(folder / f"TAXASMT_{y}.dat", day)
+        if stem == "DUTY":
+            return F.CsvWriter(folder / f"DUTY_{y}.csv", [h for h, _ in F.DUTY_HEADER], "cp949", True)
+        if stem == "HR_DEPT":
+            return F.CsvWriter(folder / "HR_DEPT.csv", F.HR_DEPT_COLS, "utf-8-sig", False)
+        if stem == "HR_EMP":
+            return F.CsvWriter(folder / "HR_EMP.csv", F.HR_EMP_COLS, "utf-8-sig", False)
+        if stem.startswith("HR_PAY_"):
+            return F.CsvWriter(folder / f"{stem}.csv", F.HR_PAY_COLS, "utf-8-sig", False)
+        if stem in ("bld_permit", "bld_useapr", "bld_violation"):
+            return F.JsonlWriter(folder / f"{stem}.jsonl")
+        cols = {"RE_PARCEL": F.RE_PARCEL_COLS, "RE_TRANSFER": F.RE_TRANSFER_COLS,
+                "RE_REALNAME_VIOL": F.RE_VIOL_COLS}[stem]
+        return F.CsvWriter(folder / f"{stem}_{y}.csv", cols, "cp949", False)
+
+    def emit(self, system: str, stem: str, versions: list[tuple[dt.date, Any]]) -> list[dt.date]:
+        """Write a key's versions to the folders they are delivered in; returns those days.
+
+        The first delivery carries only the state as of that day; two versions
+        landing on the same day keep the later (never the same key twice by
+        accident: that defect is planted on purpose elsewhere).
+        """
+        routed: dict[dt.date, Any] = {}
+        for known, rec in sorted(versions, key=lambda v: v[0]):
+            day = self.route(system, known)
+            if day is not None:
+                routed[day] = rec
+        table = FILE_TABLE[stem if not stem.startswith("HR_PAY_") else "HR_PAY"]
+        for day, rec in sorted(routed.items()):
+            self.w(system, day, stem).add(rec)
+            self.staging_rows[table] += 1
+            self.written[table] += 1
+        if routed:
+            self.valid_keys[table] += 1
+        return sorted(routed)
+
+    # ------------------------------------------------------------ file record builders
+    def tax(self, versions: list[tuple[dt.date, dict[str, Any]]]) -> None:
+        self.emit("tax", "TAXASMT", versions)
+
+    def tax_rec(self, item: str, party: Party, pnu: str | None, base: int, amt: int, cause: dt.date,
+                asmt: dt.date, status: str = "01", paid: dt.date | None = None, dept: str = "3000000",
+                asmt_no: str | None = None) -> dict[str, Any]:
+        return {"asmt_no": asmt_no or f"A{asmt.year}{self.next('asmt'):09d}", "tax_item_cd": item,
+                "party_type": party.ptype, "party_id": party.id, "party_nm": party.nm, "pnu": pnu,
+                "tax_base_amt": base, "tax_amt": amt, "cause_dt": cause, "asmt_dt": asmt,
+                "due_dt": asmt + dt.timedelta(days=30), "paid_dt": paid, "status_cd": status, "dept_cd": dept}
+
+    def assess(self, item: str, party: Party, pnu: str | None, base: int, cause: dt.date, asmt: dt.date,
+               status: str = "01", dept: str = "3000000") -> str:
+        """An assessment known on ``asmt``, paid some weeks later (a second version when paid)."""
+        rate = {"101": 40, "102": 80, "201": 2, "301": 25, "501": 10}[item]
+        amt = base * rate // 1000
+        rec = self.tax_rec(item, party, pnu, base, amt, cause, asmt, status, dept=dept)
+        versions = [(asmt, rec)]
+        if status == "01":
+            paid = asmt + dt.timedelta(days=self.rng.randint(5, 40))
+            if paid <= self.D:
+                versions.append((paid, rec | {"status_cd": "02", "paid_dt": paid}))
+        self.tax(versions)
+        return rec["asmt_no"]
+
+    def duty(self, cd: str, party: Party, pnu: str | None, basis: str, amt: int, imps: dt.date,
+             status: str = "부과", dept: str = "3000000", imps_no: str | None = None) -> str:
+        imps_no = imps_no or f"I{imps.year}{self.next('imps'):08d}"
+        due = imps + dt.timedelta(days=30)
+
+        def row(st: str, paid: dt.date | None) -> list[str]:
+            return [imps_no, cd, party.ptype, party.hyphenated, party.nm, pnu or "", basis, F.won(amt),
+                    F.iso(imps), F.iso(due), F.iso(paid), st, dept]
+
+        versions = [(imps, row(status, None))]
+        if status == "부과":
+            paid = imps + dt.timedelta(days=self.rng.randint(3, 45))
+            if paid <= self.D:
+                versions.append((paid, row("수납", paid)))
+        self.emit("duties", "DUTY", versions)
+        return imps_no
+
+    # ------------------------------------------------------------ database rows
+    def db(self, table: str, row: tuple[Any, ...], changed: dt.date | dt.datetime | None) -> bool:
+        """Buffer a row (final state); rows created after D do not exist yet."""
+        if changed is not None:
+            upd = changed if isinstance(changed, dt.datetime) else self.ts(changed)
+            if upd.date() > self.D:
+                return False
+            row = (*row, upd)
+        self.db_buf[table].append(row)
+        self.written[table] += 1
+        self.staging_rows[DB_STAGING[table]] += 1
+        self.valid_keys[DB_STAGING[table]] += 1
+        if len(self.db_buf[table]) >= CHUNK:
+            self.flush(table)
+        return True
+
+    def flush(self, table: str | None = None) -> None:
+        for t in [table] if table else list(self.db_buf):
+            rows = self.db_buf.get(t)
+            if not rows:
+                continue
+            conn = self.fin_conn if DB_SYSTEM[t] == "finance" else self.civ_conn
+            schema = "ehojo" if DB_SYSTEM[t] == "finance" else "saeol"
+            cols = ", ".join(DB_COLUMNS[t])
+            with conn.cursor() as cur, cur.copy(f"copy {schema}.{t} ({cols}) from stdin") as cp:
+                for r in rows:
+                    cp.write_row(r)
+            rows.clear()
+
+    # ------------------------------------------------------------ truth
+    def alert(self, scenario: str, subject: str, estimate: int) -> None:
+        self.alerts.append((scenario, subject, int(estimate)))
+
+    def near_miss(self, scenario: str, subject: str, why: str) -> None:
+        self.near.append((scenario, subject, why))
+
+    def defect(self, cls: str, system: str, where: str, key: str, handling: str, reason: str) -> None:
+        self.defects.append({"defect_class": cls, "system": system, "file_or_table": where, "line_or_key": key,
+                             "expected_handling": handling, "reason": reason})
