@@ -48,10 +48,11 @@ FIN = ["ehojo.tb_budget", "ehojo.tb_vendor", "ehojo.tb_contract", "ehojo.tb_paym
 CIV = ["saeol.proc_code", "saeol.petition", "saeol.petition_step", "saeol.permit", "saeol.inspection"]
 
 
-@pytest.fixture
-def world(legacy_dbs: dict[str, str], drop_dir: Path, tmp_path: Path) -> dict:
+@pytest.fixture(params=[(DAYS, "tiny")], ids=lambda p: f"{p[0]}d-{p[1]}")
+def world(request: pytest.FixtureRequest, legacy_dbs: dict[str, str], drop_dir: Path, tmp_path: Path) -> dict:
+    days, scale = request.param
     truth = tmp_path / "truth"
-    summary = simulate(START, DAYS, scale="tiny", seed=7, truth_dir=truth)
+    summary = simulate(START, days, scale=scale, seed=7, truth_dir=truth)
     return {"summary": summary, "truth": truth, "drop": drop_dir, "dbs": legacy_dbs,
             "manifest": json.loads((truth / "manifest.json").read_text())}
 
@@ -131,6 +132,7 @@ def _bdays_after(d: dt.date, n: int) -> dt.date:
     return d
 
 
+@pytest.mark.parametrize("world", [(DAYS, "tiny"), (45, "tiny")], indirect=True, ids=["10d", "45d-payday-seollal"])
 def test_rules_recomputed_from_raw_data(world: dict) -> None:
     drop, truth, dbs = world["drop"], world["truth"], world["dbs"]
     D = dt.date.fromisoformat(world["manifest"]["as_of"])
