@@ -33,11 +33,12 @@ def load(conn: psycopg.Connection, items: list[Row | Reject], *, source_name: st
     batch_id = loader.open_batch(conn, system="tax", source_name=source_name, delivery_date=DAY,
                                  logical_date=DAY, checksum="x")
     with conn.transaction():
-        stats, _ = loader.land(conn, table="tax_assessment", columns=COLUMNS, items=iter(items))
+        landed = loader.land(conn, table="tax_assessment", columns=COLUMNS, items=iter(items))
         counts = loader.settle_file(conn, batch_id=batch_id, system="tax", source_name=source_name,
                                     table="tax_assessment", columns=COLUMNS, keys=FILE_KEYS["tax_assessment"],
                                     delivery_date=DAY, replaces=replaces or [])
-        loader.close_batch(conn, batch_id=batch_id, counts=counts, suite="tax_assessment", stats=stats)
+        loader.close_batch(conn, batch_id=batch_id, counts=counts, suite="tax_assessment", stats=landed.stats)
+    loader.keep_validation_result("tax_assessment", batch_id, source_name, landed)
     return batch_id, counts
 
 
@@ -81,6 +82,19 @@ def test_quarantine_duplicates_warnings_and_balance(conn: psycopg.Connection) ->
     assert dq[("expect_column_values_to_be_in_set", "tax_item_cd")][:4] == (True, False, 1, ["999"])
     assert dq[("expect_column_values_to_not_be_in_set", "party_id_status")][:3] == (False, False, 1)
     assert dq[("expect_column_values_to_not_be_null", "asmt_no")][:3] == (True, True, 0)
+
+
+def test_data_docs_built_without_row_values(conn: psycopg.Connection) -> None:
+    from cheongbaek import config
+    from cheongbaek.validation.docs import build_data_docs
+
+    load(conn, [tax_row(2, "D1"), tax_row(3, "D2", item="998")])
+    index = build_data_docs("tax")
+    assert index == config.home() / "data_docs" / "index.html" and index.exists()
+    pages = [p for p in (config.home() / "data_docs").rglob("*.html") if "tax_assessment" in str(p)]
+    assert pages, "no validation page for the tax_assessment suite"
+    text = "".join(p.read_text(encoding="utf-8") for p in pages)
+    assert "p_" + "a" * 32 not in text  # no identifier, even a pseudonym, in the docs
 
 
 def test_redelivery_replaces_and_failure_loads_nothing(conn: psycopg.Connection) -> None:

@@ -131,13 +131,13 @@ def _ingest_table(conn: psycopg.Connection[Any], source_conn: psycopg.Connection
                                  logical_date=as_of, checksum=checksum)
     try:
         with conn.transaction():
-            stats, gx_seconds = loader.land(conn, table=staging_table, columns=stg_cols, items=items(),
+            landed = loader.land(conn, table=staging_table, columns=stg_cols, items=items(),
                                             src_key=src_key if version else None)
             counts = loader.settle_db(conn, batch_id=batch_id, system=system, source_name=source_name,
                                       table=staging_table, columns=stg_cols, keys=keys, version=version)
             if counts["rows_in"] == 0:
                 raise _Empty
-            loader.close_batch(conn, batch_id=batch_id, counts=counts, suite=staging_table, stats=stats,
+            loader.close_batch(conn, batch_id=batch_id, counts=counts, suite=staging_table, stats=landed.stats,
                                watermark_from=lower, watermark_to=high[0] if high else None)
             if version is not None:
                 conn.execute("update audit.batch set checksum = %s where batch_id = %s",
@@ -163,10 +163,11 @@ def _ingest_table(conn: psycopg.Connection[Any], source_conn: psycopg.Connection
         loader.fail_batch(conn, batch_id, f"{source_name}: {type(e).__name__}: {e}")
         raise
     summary.add(counts)
-    summary.gx_seconds += gx_seconds
+    summary.gx_seconds += landed.gx_seconds
+    loader.keep_validation_result(staging_table, batch_id, source_name, landed)
     log.info("%s %s: batch %s: %s new versions, %s loaded, %s quarantined, %s warnings (%.2fs, GX %.2fs)", system,
              source_name, batch_id, counts["rows_in"], counts["rows_loaded"], counts["rows_quarantined"],
-             counts["rows_warned"], time.perf_counter() - t0, gx_seconds)
+             counts["rows_warned"], time.perf_counter() - t0, landed.gx_seconds)
 
 
 def _key_text(value: Any) -> str:

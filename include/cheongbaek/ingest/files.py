@@ -156,12 +156,12 @@ def _load_file(conn: psycopg.Connection[Any], system: str, day: dt.date, path: P
             parsed = parsers.parse_file(system, path, day)
             if parsed.table != table:
                 raise CorruptFileError(path, f"parser gave table {parsed.table}, expected {table}")
-            stats, gx_seconds = loader.land(conn, table=table, columns=parsed.columns, items=parsed.items)
+            landed = loader.land(conn, table=table, columns=parsed.columns, items=parsed.items)
             counts = loader.settle_file(conn, batch_id=batch_id, system=system, source_name=path.name, table=table,
                                         columns=parsed.columns, keys=FILE_KEYS[table], delivery_date=day,
                                         replaces=supersede)
             extra = list(parsed.extra_columns)
-            loader.close_batch(conn, batch_id=batch_id, counts=counts, suite=table, stats=stats,
+            loader.close_batch(conn, batch_id=batch_id, counts=counts, suite=table, stats=landed.stats,
                                extra_columns=extra)
     except CorruptFileError as e:
         error = f"{path.name}: {e.reason}"
@@ -175,11 +175,12 @@ def _load_file(conn: psycopg.Connection[Any], system: str, day: dt.date, path: P
         raise
     summary.add(counts)
     summary.superseded += len(supersede)
-    summary.gx_seconds += gx_seconds
+    summary.gx_seconds += landed.gx_seconds
+    loader.keep_validation_result(table, batch_id, path.name, landed)
     if extra:
         summary.extra_columns[f"{day:%Y%m%d}/{path.name}"] = extra
         log.warning("%s %s: %s has unknown columns %s, kept out of the warehouse", system, path.parent.name,
                     path.name, extra)
     log.info("%s %s/%s: batch %s: %s in, %s loaded, %s quarantined, %s warnings (%.2fs, GX %.2fs)", system,
              path.parent.name, path.name, batch_id, counts["rows_in"], counts["rows_loaded"],
-             counts["rows_quarantined"], counts["rows_warned"], time.perf_counter() - t0, gx_seconds)
+             counts["rows_quarantined"], counts["rows_warned"], time.perf_counter() - t0, landed.gx_seconds)

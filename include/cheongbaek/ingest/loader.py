@@ -83,6 +83,27 @@ class BatchResult:
     gx_seconds: float = 0.0
 
 
+@dataclass
+class Landed:
+    """What landing a batch produced besides the rows: expectation statistics, GX time, a GX result."""
+
+    stats: list[ExpectationStats]
+    gx_seconds: float
+    result: Any = None
+
+
+def keep_validation_result(table: str, batch_id: int, source_name: str, landed: Landed) -> None:
+    """Store the batch's GX result for the auditors' Data Docs; documentation never fails a load."""
+    if landed.result is None:
+        return
+    try:
+        from cheongbaek.validation.docs import store_result
+
+        store_result(table, batch_id, source_name, landed.result, dt.datetime.now(dt.UTC))
+    except Exception:
+        log.exception("could not keep the GX validation result of batch %s for Data Docs", batch_id)
+
+
 def open_batch(conn: psycopg.Connection[Any], *, system: str, source_name: str, delivery_date: dt.date | None,
                logical_date: dt.date, checksum: str | None) -> int:
     """Insert the batch's 'running' row and commit it, so that a failure can be recorded against it."""
@@ -108,19 +129,20 @@ def fail_batch(conn: psycopg.Connection[Any], batch_id: int, error: str) -> None
 
 def land(conn: psycopg.Connection[Any], *, table: str, columns: list[str],
          items: Iterable[Row | Reject], src_key: Callable[[Row | Reject, int], str] | None = None,
-         ) -> tuple[list[ExpectationStats], float]:
+         ) -> Landed:
     """Validate ``items`` chunk by chunk and COPY them into the landing table ``_ld``.
 
     Rows failing a blocking expectation land with their reason and record
     only; Rejects land with the parser's reason. ``src_key`` (database
     sources) names a quarantined row's source version so that a re-read
     overlap can recognise it. Returns the accumulated expectation statistics
-    and the seconds spent in Great Expectations.
+    the seconds spent in Great Expectations and the GX result of the first chunk.
     """
     _run(conn, "load_temp", table, columns)
     suite = validator(table)
     stats = suite.new_stats()
     gx_seconds = 0.0
+    first: list[Any] = []
     width = len(columns)
     nulls = (None,) * width
     copy_cols = sql.SQL(", ").join(sql.Identifier(c) for c in [*columns, "_line", "_record", "_reason", "_detail",
@@ -134,6 +156,8 @@ def land(conn: psycopg.Connection[Any], *, table: str, columns: list[str],
             t0 = time.perf_counter()
             outcome = suite.validate(columns, [r.values for r in chunk], stats)
             gx_seconds += time.perf_counter() - t0
+            if not first:
+                first.append(outcome.result)
             blocking, details, warned = outcome.blocking, outcome.details, outcome.warned
             for pos, r in enumerate(chunk):
                 reason = blocking.get(pos)
@@ -156,7 +180,7 @@ def land(conn: psycopg.Connection[Any], *, table: str, columns: list[str],
                        src_key(item, -1) if src_key else None))
         if chunk:
             flush()
-    return stats, gx_seconds
+    return Landed(stats, gx_seconds, first[0] if first else None)
 
 
 def settle_file(conn: psycopg.Connection[Any], *, batch_id: int, system: str, source_name: str, table: str,

@@ -90,6 +90,7 @@ class ChunkOutcome:
     blocking: dict[int, str]  # row position in the chunk -> quarantine reason (first failing blocking expectation)
     details: dict[int, list[str]]  # row position -> every blocking expectation it failed
     warned: set[int]  # row positions failing a non-blocking expectation (and no blocking one)
+    result: Any = None  # the GX ExpectationSuiteValidationResult of the chunk
 
 
 def load_suite_document(table: str) -> dict[str, Any]:
@@ -178,7 +179,7 @@ class SuiteValidator:
                     else:
                         warned.add(pos)
         warned -= blocking.keys()
-        return ChunkOutcome(blocking, details, warned)
+        return ChunkOutcome(blocking, details, warned, result)
 
 
 @lru_cache(maxsize=1)
