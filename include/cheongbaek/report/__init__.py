@@ -1,0 +1,1 @@
+"""Auditor reporting: one HTML report built from registered sections."""
