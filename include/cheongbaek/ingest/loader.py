@@ -34,7 +34,7 @@ from cheongbaek.validation.suites import ExpectationStats, validator
 log = logging.getLogger(__name__)
 
 #: Rows validated by Great Expectations in one DataFrame.
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 200_000
 
 
 @cache
@@ -58,6 +58,9 @@ def _stmts(name: str, table: str, columns: list[str], keys: tuple[str, ...] = ()
             cols=sql.SQL(", ").join(sql.Identifier(c) for c in columns),
             keys=sql.SQL(", ").join(sql.Identifier(c) for c in keys) if keys else sql.SQL("1"),
             keyjoin=keyjoin,
+            dupjoin=sql.SQL(" and ").join(
+                sql.SQL("t.{c} = d.{c}").format(c=sql.Identifier(c)) for c in keys)
+            if keys else sql.SQL("true"),
         ), "%(" in part)
         for part in text.split(";") if part.strip()
     ]

@@ -148,7 +148,7 @@ class SuiteValidator:
         for c in self.columns:
             i = positions[c]
             values = [r[i] for r in rows]
-            data[c] = pd.Series(values, dtype=object)
+            data[c] = pd.Series(values)
         frame = pd.DataFrame(data)
         batch = self.batch_definition.get_batch(batch_parameters={"dataframe": frame})
         result = batch.validate(self.suite, result_format={"result_format": "COMPLETE",
