@@ -119,3 +119,17 @@ def test_redelivery_replaces_and_failure_loads_nothing(conn: psycopg.Connection)
     assert conn.execute("select count(*) from staging.tax_assessment where asmt_no = 'B1'").fetchone()[0] == 0
     assert conn.execute("select status, error from audit.batch where batch_id = %s", (batch_id,)).fetchone() == (
         "failed", "TAXASMT_20250304.dat: trailer mismatch")
+
+
+def test_binary_copy_refuses_a_mistyped_value_and_text_accepts_it(conn: psycopg.Connection) -> None:
+    loader.TEXT_ONLY.discard("tax_assessment")
+    good = tax_row(2, "C1")
+    mistyped = Row(3, (*good.values[:7], "100000", *good.values[8:]), "D...")  # tax_base_amt as text
+    with pytest.raises(loader.BinaryTypeMismatch), conn.transaction():
+        loader.land(conn, table="tax_assessment", columns=COLUMNS, items=iter([good, mistyped]), binary=True)
+    assert "tax_assessment" in loader.TEXT_ONLY
+    with conn.transaction():
+        landed = loader.land(conn, table="tax_assessment", columns=COLUMNS, items=iter([good, mistyped]), binary=True)
+        assert conn.execute("select count(*), sum(tax_base_amt) from _ld").fetchone() == (2, 200_000)
+    assert landed.stats
+    loader.TEXT_ONLY.discard("tax_assessment")

@@ -130,6 +130,8 @@ def ingest_files(conn: psycopg.Connection[Any], system: str, as_of: dt.date, sum
                 else:
                     summary.skipped_unchanged += 1
                 continue
+            if prev is not None and prev[2] == "running":  # a run that died mid-batch left it: never loaded
+                loader.fail_batch(conn, prev[0], f"{path.name}: interrupted (the run loading it ended early)")
             supersede = [prev[0]] if prev is not None and prev[2] == "loaded" else []
             _load_file(conn, system, day, path, kind.table, checksum, as_of, supersede, summary)
         # a file of an earlier delivery that the new delivery no longer carries is withdrawn
@@ -146,23 +148,15 @@ def ingest_files(conn: psycopg.Connection[Any], system: str, as_of: dt.date, sum
 
 def _load_file(conn: psycopg.Connection[Any], system: str, day: dt.date, path: Path, table: str, checksum: str,
                as_of: dt.date, supersede: list[int], summary: RunSummary) -> None:
-    from cheongbaek.ingest import parsers
-
     t0 = time.perf_counter()
     batch_id = loader.open_batch(conn, system=system, source_name=path.name, delivery_date=day,
                                  logical_date=as_of, checksum=checksum)
     try:
-        with conn.transaction():
-            parsed = parsers.parse_file(system, path, day)
-            if parsed.table != table:
-                raise CorruptFileError(path, f"parser gave table {parsed.table}, expected {table}")
-            landed = loader.land(conn, table=table, columns=parsed.columns, items=parsed.items)
-            counts = loader.settle_file(conn, batch_id=batch_id, system=system, source_name=path.name, table=table,
-                                        columns=parsed.columns, keys=FILE_KEYS[table], delivery_date=day,
-                                        replaces=supersede)
-            extra = list(parsed.extra_columns)
-            loader.close_batch(conn, batch_id=batch_id, counts=counts, suite=table, stats=landed.stats,
-                               extra_columns=extra)
+        try:
+            landed, counts, extra = _load_once(conn, system, day, path, table, batch_id, supersede, binary=True)
+        except loader.BinaryTypeMismatch as e:
+            log.warning("%s: binary COPY refused a value type (%s); loading %s again as text", system, e, path.name)
+            landed, counts, extra = _load_once(conn, system, day, path, table, batch_id, supersede, binary=False)
     except CorruptFileError as e:
         error = f"{path.name}: {e.reason}"
         loader.fail_batch(conn, batch_id, error)
@@ -184,3 +178,22 @@ def _load_file(conn: psycopg.Connection[Any], system: str, day: dt.date, path: P
     log.info("%s %s/%s: batch %s: %s in, %s loaded, %s quarantined, %s warnings (%.2fs, GX %.2fs)", system,
              path.parent.name, path.name, batch_id, counts["rows_in"], counts["rows_loaded"],
              counts["rows_quarantined"], counts["rows_warned"], time.perf_counter() - t0, landed.gx_seconds)
+
+
+def _load_once(conn: psycopg.Connection[Any], system: str, day: dt.date, path: Path, table: str, batch_id: int,
+               supersede: list[int], binary: bool) -> tuple[loader.Landed, dict[str, int], list[str]]:
+    """Parse, validate, land and settle one file in one transaction (all or nothing)."""
+    from cheongbaek.ingest import parsers
+
+    with conn.transaction():
+        parsed = parsers.parse_file(system, path, day)
+        if parsed.table != table:
+            raise CorruptFileError(path, f"parser gave table {parsed.table}, expected {table}")
+        landed = loader.land(conn, table=table, columns=parsed.columns, items=parsed.items, binary=binary)
+        counts = loader.settle_file(conn, batch_id=batch_id, system=system, source_name=path.name, table=table,
+                                    columns=parsed.columns, keys=FILE_KEYS[table], delivery_date=day,
+                                    replaces=supersede)
+        extra = list(parsed.extra_columns)
+        loader.close_batch(conn, batch_id=batch_id, counts=counts, suite=table, stats=landed.stats,
+                           extra_columns=extra)
+    return landed, counts, extra
