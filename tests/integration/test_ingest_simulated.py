@@ -17,8 +17,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-pytest.importorskip("cheongbaek.ingest.parsers", reason="the parsers have not landed yet")
-pytest.importorskip("cheongbaek.ingest.dbrows", reason="the database row normaliser has not landed yet")
+if not hasattr(pytest.importorskip("cheongbaek.ingest.parsers"), "parse_file"):
+    pytest.skip("cheongbaek.ingest.parsers has not landed yet", allow_module_level=True)
+if not hasattr(pytest.importorskip("cheongbaek.ingest.dbrows"), "normalise"):
+    pytest.skip("cheongbaek.ingest.dbrows has not landed yet", allow_module_level=True)
 
 from cheongbaek.ingest import parsers  # noqa: E402
 from cheongbaek.ingest.records import DB_TABLES, FILE_KEYS  # noqa: E402
