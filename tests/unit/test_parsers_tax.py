@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal  # noqa: F401  (typed values are compared as Python values)
 from pathlib import Path
 
 import pytest
