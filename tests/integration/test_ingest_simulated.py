@@ -39,7 +39,7 @@ def test_simulated_tiny_world(warehouse: str, legacy_dbs: dict[str, str], drop_d
     from cheongbaek.simulator import simulate
 
     truth = tmp_path / "truth"
-    simulate(dt.date(2025, 3, 3), 3, scale="tiny", seed=7, truth_dir=truth)
+    simulate(dt.date(2025, 3, 3), 10, scale="tiny", seed=7, truth_dir=truth)
     as_of = dt.date.fromisoformat(json.loads((truth / "manifest.json").read_text())["as_of"])
     summaries: dict[str, dict] = {}
     failures: dict[str, list[str]] = {}

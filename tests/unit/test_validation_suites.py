@@ -81,3 +81,16 @@ def test_mask_value_keeps_codes_and_masks_identifiers() -> None:
     assert mask_value("party_id", "p_0123456789abcdef") == "p_********"
     assert mask_value("owner_nm", "홍길동") == "홍길*"
     assert mask_value("pnu", None) is None
+
+
+def test_custom_brn_expectation_quarantines_a_bad_check_digit() -> None:
+    from cheongbaek.privacy import brn_check_digit
+
+    good = "123456789" + brn_check_digit("123456789")
+    bad = good[:9] + str((int(good[9]) + 1) % 10)
+    v = SuiteValidator("fin_vendor")
+    cols = ["vndr_id", "rep_rrn_status", "brn", "biz_stat_cd", "upd_dt"]
+    rows = [("V1", "valid", good, "01", "2025-03-03"), ("V2", "valid", bad, "01", "2025-03-03"),
+            ("V3", "valid", None, "01", "2025-03-03")]
+    out = v.validate(cols, rows, v.new_stats())
+    assert out.blocking == {1: "expect_column_values_to_be_valid_brn:brn"}

@@ -58,6 +58,8 @@ def _ensure_suite(ctx: Any, table: str) -> None:
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
+    import cheongbaek.validation.custom  # noqa: F401  (registers the custom expectations)
+
     try:
         ctx.suites.get(table)
         return

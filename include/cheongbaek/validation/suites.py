@@ -111,6 +111,8 @@ class SuiteValidator:
         import great_expectations as gx
         from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
+        import cheongbaek.validation.custom  # noqa: F401  (registers the custom expectations)
+
         self.table = table
         doc = load_suite_document(table)
         self.specs = [
