@@ -133,3 +133,17 @@ def test_binary_copy_refuses_a_mistyped_value_and_text_accepts_it(conn: psycopg.
         assert conn.execute("select count(*), sum(tax_base_amt) from _ld").fetchone() == (2, 200_000)
     assert landed.stats
     loader.TEXT_ONLY.discard("tax_assessment")
+
+
+def test_data_docs_keep_earlier_pages_on_incremental_builds(conn: psycopg.Connection) -> None:
+    from cheongbaek import config
+    from cheongbaek.validation.docs import build_data_docs
+
+    first, _ = load(conn, [tax_row(2, "E1")], source_name="TAXASMT_20250310.dat")
+    build_data_docs("tax")
+    second, _ = load(conn, [tax_row(2, "E2")], source_name="TAXASMT_20250311.dat")
+    index = build_data_docs("tax")
+    text = index.read_text(encoding="utf-8")
+    assert f"batch_{first}" in text and f"batch_{second}" in text
+    pages = {p.name for p in (config.home() / "data_docs").rglob("*.html")}
+    assert len(pages) >= 3

@@ -28,6 +28,10 @@ _DROP = ("unexpected_list", "unexpected_index_list", "unexpected_index_query", "
          "partial_unexpected_counts")
 
 
+#: Results stored by this process since the last build: only their pages are rendered again.
+_PENDING: list[Any] = []
+
+
 def docs_dir() -> Path:
     return config.home() / "data_docs"
 
@@ -98,12 +102,21 @@ def store_result(table: str, batch_id: int, source_name: str, result: Any, when:
         batch_identifier=f"batch_{batch_id}",
     )
     ctx.validation_results_store.set(key, result)
+    _PENDING.append(key)
 
 
 def build_data_docs(system: str | None = None) -> Path:
-    """Rebuild the auditors' Data Docs site; returns its index.html."""
+    """Render the pages of the results stored since the last build, and the site index; returns index.html.
+
+    Only new pages are rendered (a full rebuild re-renders every batch ever
+    validated); the index still lists them all.
+    """
     ctx = context()
-    ctx.build_data_docs(site_names=[SITE])
+    if _PENDING:
+        ctx.build_data_docs(site_names=[SITE], resource_identifiers=list(_PENDING))
+        _PENDING.clear()
+    else:
+        ctx.build_data_docs(site_names=[SITE])
     index = docs_dir() / "index.html"
     log.info("GX Data Docs rebuilt%s: %s", f" after {system}" if system else "", index)
     return index
