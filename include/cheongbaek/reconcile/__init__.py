@@ -1,0 +1,1 @@
+"""Reconcile: the staged systems into one conformed ``core`` model (see engine.py)."""

@@ -1,0 +1,132 @@
+-- The generic, set-based merge of one entity from staging into core.
+-- Sections are named (-- name: x) and formatted by reconcile/engine.py with
+-- the entity's identifiers ({entity}, {keys}, ...), which come from
+-- entities.yaml, never from data. Values are bound parameters (%(entity)s).
+
+-- name: new_batches
+-- Loaded batches of the entity's systems that it has not taken in yet.
+create temp table _nb on commit drop as
+select b.batch_id
+from audit.batch b
+where b.system = any(%(systems)s)
+  and b.status = 'loaded'
+  and not exists (select 1 from core.reconciled_batch r where r.entity = %(entity)s and r.batch_id = b.batch_id);
+
+-- name: gone_batches
+-- Batches taken in earlier that are no longer loaded (a re-delivered day superseded them).
+create temp table _gone on commit drop as
+select r.batch_id
+from core.reconciled_batch r
+where r.entity = %(entity)s
+  and not exists (select 1 from audit.batch b where b.batch_id = r.batch_id and b.status = 'loaded');
+
+-- name: affected_keys
+-- Keys with a version in a new batch, and keys whose history came from a gone batch.
+create temp table _k on commit drop as
+select {s_keys}
+from ({source}) s
+where s.batch_id in (select batch_id from _nb)
+union
+select {i_keys}
+from core.{entity}_history h
+join core.{entity} i on i.{entity}_sk = h.{entity}_sk
+where h.batch_id in (select batch_id from _gone);
+
+-- name: identities
+-- New identities; a surrogate key is never reused or renumbered.
+insert into core.{entity} ({keys}, first_seen)
+select {s_keys}, min(s.version_at)
+from ({source}) s
+where s.batch_id in (select batch_id from _nb)
+group by {s_keys}
+on conflict ({keys}) do update set first_seen = excluded.first_seen
+where excluded.first_seen < core.{entity}.first_seen;
+
+-- name: delete_history
+delete from core.{entity}_history h
+using core.{entity} i, _k k
+where h.{entity}_sk = i.{entity}_sk and {ik_match};
+
+-- name: insert_history
+-- The affected keys' whole history, recomputed from every loaded version:
+-- the newest version of a key on one version_at wins (src_order, then batch),
+-- a version equal to the one before it is no new version (type 2), and
+-- valid_to is the next version's valid_from.
+insert into core.{entity}_history ({entity}_sk, valid_from, valid_to, is_current, batch_id, {attrs}{ref_cols}, orphan)
+with src as (
+    select distinct on ({s_keys}, s.version_at) i.{entity}_sk, s.*
+    from ({source}) s
+    join _k k on {sk_match}
+    join core.{entity} i on {si_match}
+    order by {s_keys}, s.version_at, s.src_order desc, s.batch_id desc
+),
+marked as (
+    select src.*,
+           md5(row({src_attrs})::text) is distinct from
+           lag(md5(row({src_attrs})::text)) over (partition by src.{entity}_sk order by src.version_at) as changed
+    from src
+),
+kept as (
+    select * from marked where changed
+)
+select kept.{entity}_sk, kept.version_at,
+       lead(kept.version_at) over w,
+       lead(kept.version_at) over w is null,
+       kept.batch_id, {kept_attrs}{ref_values}, {orphan}
+from kept
+{ref_joins}
+window w as (partition by kept.{entity}_sk order by kept.version_at);
+
+-- name: resolve_orphans
+-- Versions flagged earlier whose references may have arrived since (keys joined
+-- back from the identity, so that a reference held in a key column resolves too).
+update core.{entity}_history h
+set {ref_sets}orphan = x.orphan
+from (
+    select kept.{entity}_sk, kept.valid_from{ref_values_named}, {orphan} as orphan
+    from (select h2.*, {i_keys}
+          from core.{entity}_history h2
+          join core.{entity} i on i.{entity}_sk = h2.{entity}_sk
+          where h2.orphan <> '{{}}') kept
+    {ref_joins}
+) x
+where h.{entity}_sk = x.{entity}_sk and h.valid_from = x.valid_from and h.orphan is distinct from x.orphan;
+
+-- name: record_batches
+insert into core.reconciled_batch (entity, batch_id)
+select %(entity)s, batch_id from _nb
+on conflict do nothing;
+
+-- name: forget_batches
+delete from core.reconciled_batch
+where entity = %(entity)s and batch_id in (select batch_id from _gone);
+
+-- name: drop_temp
+drop table if exists _nb, _gone, _k;
+
+-- name: party_identities
+-- Parties named in new batches of any system; matched by identifier only.
+insert into core.party (party_type, party_id, id_status, first_seen)
+select p.party_type, p.party_id, max(p.id_status), min(p.seen_on)
+from ({source}) p
+where p.batch_id in (select batch_id from _nb)
+group by p.party_type, p.party_id
+on conflict (party_type, party_id) do update
+set first_seen = least(core.party.first_seen, excluded.first_seen),
+    id_status = coalesce(core.party.id_status, excluded.id_status)
+where excluded.first_seen < core.party.first_seen
+   or (core.party.id_status is null and excluded.id_status is not null);
+
+-- name: party_names
+-- Every name variant a party was given, per system, with when it was seen.
+insert into core.party_name (party_sk, party_nm, system, first_seen, last_seen)
+select i.party_sk, p.party_nm, p.system, min(p.seen_on), max(p.seen_on)
+from ({source}) p
+join core.party i on i.party_type = p.party_type and i.party_id = p.party_id
+where p.batch_id in (select batch_id from _nb)
+  and nullif(btrim(p.party_nm), '') is not null
+group by i.party_sk, p.party_nm, p.system
+on conflict (party_sk, party_nm, system) do update
+set first_seen = least(core.party_name.first_seen, excluded.first_seen),
+    last_seen = greatest(core.party_name.last_seen, excluded.last_seen)
+where excluded.first_seen < core.party_name.first_seen or excluded.last_seen > core.party_name.last_seen;
