@@ -17,8 +17,10 @@ each batch with its Great Expectations suite and loads it by `COPY` into
 `staging`, one transaction per batch. Then updates the Asset
 `{asset}` so that `reconcile` runs.
 
-**Triage.** A failed task names the file (or table) and the reason in its
-log; nothing of that batch was loaded (see `audit.batch` where
+**Triage.** `extract_validate_load` loads every good file and updates the
+Asset; `check_deliveries` then fails if a file was rejected whole (corrupt,
+trailer mismatch, missing column): its log names each file and the reason;
+nothing of that file was loaded (see `audit.batch` where
 `status = 'failed'`). Bad rows do not fail the task: they are in
 `quarantine.record` with their reason. Fix or re-deliver the file
 (touch `_DONE` again) and clear the task; reruns are idempotent.
@@ -43,7 +45,13 @@ def build(src: Source):  # noqa: ANN201 - returns an Airflow DAG
 
             return ingest(src.system, context)
 
-        extract_validate_load()
+        @task(task_id="check_deliveries")
+        def check_deliveries(summary: dict) -> dict:
+            from cheongbaek.tasks import check_deliveries as check
+
+            return check(src.system, summary)
+
+        check_deliveries(extract_validate_load())
 
     return ingest_dag()
 

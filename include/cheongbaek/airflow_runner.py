@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cheongbaek import config, db
@@ -51,12 +52,43 @@ def migrate_metadata(env: dict[str, str]) -> None:
     subprocess.run([airflow_bin(), "db", "migrate"], env=env, check=True, capture_output=True, text=True)
 
 
+#: Tasks whose failure is a data incident (files rejected whole), not a broken pipeline.
+DATA_INCIDENT_TASKS = frozenset({"check_deliveries"})
+
+_FAILURE = re.compile(r"CHEONGBAEK FAILURE dag=(\S+) task=(\S+) run=\S+: (.*?)(?:\s+\[cheongbaek\.tasks\].*)?$")
+
+
 @dataclass
 class DagResult:
     dag_id: str
-    ok: bool
+    returncode: int
     seconds: float
     tail: str
+    failures: dict[str, str] = field(default_factory=dict)  # task id -> error, from the failure callback
+
+    @property
+    def state(self) -> str:
+        """``success``, ``rejected files`` (only data-incident tasks failed) or ``failed``."""
+        if self.returncode == 0 and not self.failures:
+            return "success"
+        if self.failures and set(self.failures) <= DATA_INCIDENT_TASKS:
+            return "rejected files"
+        return "failed"
+
+    @property
+    def ok(self) -> bool:
+        """The pipeline worked: rejected files are reported, they do not stop the run."""
+        return self.state != "failed"
+
+
+def parse_failures(output: str) -> dict[str, str]:
+    """Failed task ids and their errors, from the lines the failure callback logs."""
+    found: dict[str, str] = {}
+    for line in output.splitlines():
+        m = _FAILURE.search(line)
+        if m:
+            found[m.group(2)] = m.group(3).strip()
+    return found
 
 
 def run_dag(dag_id: str, as_of: str, env: dict[str, str]) -> DagResult:
@@ -66,5 +98,6 @@ def run_dag(dag_id: str, as_of: str, env: dict[str, str]) -> DagResult:
         env=env, capture_output=True, text=True,
     )
     out = proc.stdout + proc.stderr
-    ok = proc.returncode == 0 and "state=failed" not in out.lower().replace(" ", "")
-    return DagResult(dag_id, ok, time.monotonic() - started, "\n".join(out.splitlines()[-40:]))
+    failures = parse_failures(out)
+    code = proc.returncode or (1 if "state=failed" in out.lower().replace(" ", "") and not failures else 0)
+    return DagResult(dag_id, code, time.monotonic() - started, "\n".join(out.splitlines()[-40:]), failures)

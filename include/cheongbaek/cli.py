@@ -79,15 +79,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         _progress(f"({i}/{len(dags)}) airflow dags test {dag_id} {as_of}")
         result = airflow_runner.run_dag(dag_id, as_of, env)
         results.append(result)
-        _progress(f"    {'ok' if result.ok else 'FAILED'} in {result.seconds:.1f} s")
+        _progress(f"    {result.state} in {result.seconds:.1f} s")
         if not result.ok:
             print(result.tail, file=sys.stderr)
             if not args.keep_going:
                 break
     print()
-    print(f"{'dag':<24} {'state':<8} {'seconds':>8}")
+    print(f"{'dag':<24} {'state':<15} {'seconds':>8}")
     for r in results:
-        print(f"{r.dag_id:<24} {'success' if r.ok else 'failed':<8} {r.seconds:>8.1f}")
+        print(f"{r.dag_id:<24} {r.state:<15} {r.seconds:>8.1f}")
+    rejected = [(r.dag_id, err) for r in results if r.state == "rejected files" for err in r.failures.values()]
+    if rejected:
+        print("\nFiles rejected whole (nothing of them loaded; the rest of each delivery was):")
+        for dag_id, err in rejected:
+            print(f"  {dag_id}: {err}")
     print()
     _print_status()
     return 0 if all(r.ok for r in results) and len(results) == len(dags) else 1

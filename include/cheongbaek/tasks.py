@@ -55,10 +55,16 @@ def on_failure(context: dict[str, Any]) -> None:
 
 
 def ingest(system: str, context: dict[str, Any]) -> dict[str, Any]:
+    """Load everything loadable of one system as of D; files rejected whole are listed, not raised.
+
+    Rejected files must not stop the good ones from reaching the warehouse
+    (the Asset event still fires, so reconcile runs); :func:`check_deliveries`
+    turns them into a failed task the operator sees.
+    """
     from cheongbaek.ingest.runner import ingest_system
 
     day = as_of(context)
-    summary = ingest_system(system, day)
+    summary = ingest_system(system, day, strict=False)
     outlet_events = context.get("outlet_events")
     if outlet_events is not None:
         from airflow.sdk import Asset
@@ -67,6 +73,22 @@ def ingest(system: str, context: dict[str, Any]) -> dict[str, Any]:
 
         outlet_events[Asset(source(system).asset_uri)].extra = {"as_of": day.isoformat()}
     return summary
+
+
+def check_deliveries(system: str, summary: dict[str, Any] | None) -> dict[str, Any]:
+    """Fail (without retries: a corrupt file does not heal by waiting) when this run rejected files.
+
+    The error names every file and its reason; nothing of those files was
+    loaded (``audit.batch`` has them as ``failed``). A rejected file that is
+    re-delivered corrected is loaded by the next run.
+    """
+    failed = list((summary or {}).get("failed") or [])
+    if failed:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        raise AirflowFailException(f"ingest {system}: {len(failed)} file(s) rejected, nothing of them loaded: "
+                                   + "; ".join(failed))
+    return {"system": system, "rejected": 0, "known_failures": len((summary or {}).get("known_failures") or [])}
 
 
 def reconcile(context: dict[str, Any]) -> dict[str, Any]:
