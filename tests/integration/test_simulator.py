@@ -224,3 +224,78 @@ def test_rules_recomputed_from_raw_data(world: dict) -> None:
     assert got == expected
     near = {(r["scenario_id"], r["subject"]) for r in csv.DictReader(open(truth / "near_misses.csv", encoding="utf-8"))}
     assert not {(a, b) for a, b, _ in got} & near
+
+
+def _pnu19(text: str | None) -> str | None:
+    """A PNU as 19 digits (hyphenated ``LLLLLLLLLL-K-BBBB-JJJJ`` accepted); None when it is not one."""
+    t = (text or "").strip()
+    parts = t.split("-")
+    if len(parts) == 4 and [len(x) for x in parts] == [10, 1, 4, 4]:
+        t = "".join(parts)
+    return t if len(t) == 19 and t.isascii() and t.isdigit() else None
+
+
+@pytest.mark.parametrize("world", [(DAYS, "tiny"), (45, "tiny")], indirect=True, ids=["10d", "45d"])
+def test_every_pnu_is_in_the_land_register(world: dict) -> None:
+    """The first delivery carries the whole land register: every parcel any system names has its record.
+
+    Only the planted ``orphan_parcel`` references (truth/defects.csv) name a
+    parcel the register never had. Block sites have no PNU; malformed PNUs
+    (planted quarantines) are not parcels.
+    """
+    drop, truth, dbs = world["drop"], world["truth"], world["dbs"]
+    D = dt.date.fromisoformat(world["manifest"]["as_of"])
+    planted = [r for r in csv.DictReader(open(truth / "defects.csv", encoding="utf-8"))
+               if r["defect_class"] == "orphan_parcel"]
+    assert {(r["system"], r["expected_handling"]) for r in planted} == {("tax", "orphan_flag"),
+                                                                      ("duties", "orphan_flag")}
+    orphan_keys = {r["line_or_key"].rsplit(" ", 1)[1].rstrip(")") for r in planted}
+    register: set[str] = set()
+    for folder in _folders(drop, "realestate", D):
+        rows = _csv_rows(folder / f"RE_PARCEL_{folder.name}.csv", "cp949")
+        if not rows or "chg_dt" not in rows[0]:
+            continue  # quiet, or the planted file without chg_dt (rejected)
+        register |= {p for r in rows if (p := _pnu19(r["pnu"]))}
+    refs: dict[str, set[str]] = defaultdict(set)
+    orphans: dict[str, str] = {}
+
+    def see(where: str, key: str, text: str | None) -> None:
+        pnu = _pnu19(text)
+        if pnu is None:
+            return
+        if key in orphan_keys:
+            orphans[key] = pnu
+        else:
+            refs[where].add(pnu)
+
+    for folder in _folders(drop, "tax", D):
+        for f in folder.glob("TAXASMT_*.dat"):
+            for line in f.read_bytes().split(b"\r\n"):
+                if line[:1] == b"D":
+                    see("tax", line[1:19].decode("ascii").strip(), line[76:95].decode("ascii"))
+    for folder in _folders(drop, "duties", D):
+        for r in _csv_rows(folder / f"DUTY_{folder.name}.csv", "cp949") or []:
+            see("duties", r["부과번호"], r["필지번호"])
+    for folder in _folders(drop, "realestate", D):
+        for stem, key in (("RE_TRANSFER", "trnsf_id"), ("RE_REALNAME_VIOL", "viol_id")):
+            for r in _csv_rows(folder / f"{stem}_{folder.name}.csv", "cp949") or []:
+                see(stem, r[key], r["pnu"])
+    for folder in _folders(drop, "construction", D):
+        for stem, key in (("bld_permit", "mgmPmsrgstPk"), ("bld_violation", "violPk")):
+            for line in (folder / f"{stem}.jsonl").read_text(encoding="utf-8").splitlines():
+                o = json.loads(line)
+                kind = {"0": "1", "1": "2"}.get(o.get("platGbCd", ""))  # 2: a block site, no PNU
+                if kind:
+                    see(stem, o[key], o["sigunguCd"] + o["bjdongCd"] + kind + o["bun"] + o["ji"])
+    with psycopg.connect(dbs["finance"]) as conn:
+        for key, pnu in conn.execute("select prop_no, pnu from ehojo.tb_pub_prop"):
+            see("tb_pub_prop", key, pnu)
+    with psycopg.connect(dbs["civil"]) as conn:
+        for table, key in (("petition", "ptn_no"), ("permit", "prmt_no")):
+            for k, pnu in conn.execute(f"select {key}, pnu from saeol.{table}"):
+                see(table, k, pnu)
+    assert {"tax", "duties", "RE_TRANSFER", "bld_permit", "tb_pub_prop", "petition", "permit"} <= set(refs)
+    missing = {where: sorted(p - register) for where, p in refs.items() if p - register}
+    assert not missing, f"PNUs absent from RE_PARCEL: {missing}"
+    assert set(orphans) == orphan_keys  # each planted orphan is delivered with its PNU
+    assert not set(orphans.values()) & register

@@ -16,7 +16,10 @@ Time. ``start`` and ``days`` span calendar days; one folder per business
 day. The first folder carries the backlog (every key as it stands that day,
 three years of history); later folders carry that day's new and changed
 records. Databases hold the final state with ``upd_dt`` = the day (and
-second) of the last change, so "known by D" is ``upd_dt <= D``.
+second) of the last change, so "known by D" is ``upd_dt <= D``. Every PNU
+the world uses has its parcel in the land register's backlog (those records
+are generated last, so the rest of the output does not depend on them),
+except the planted ``orphan_parcel`` references.
 
 Truth. On top of the compliant world, :mod:`.planted` adds, for each of the
 22 rules of scenarios.md, true cases and near misses evaluated as of D = the
@@ -166,6 +169,9 @@ def simulate(start: dt.date, days: int, scale: str | int = "tiny", seed: int = 4
     bg.hr_files()
     if sim.defects_on:
         defects.hr()
+    say(f"land register: {bg.land_register()} parcels added to the first delivery's backlog")
+    if sim.defects_on:
+        defects.orphan_parcel()
     say("closing deliveries")
     _finish(sim)
     fin.commit()  # type: ignore[attr-defined]

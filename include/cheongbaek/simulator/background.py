@@ -74,6 +74,8 @@ class Background:
         self.divisions: list[str] = []
         self.emps: list[Emp] = []
         self.biz: dict[str, list[str]] = {}
+        #: a background occupancy permit known before the first delivery: (prmt_no, duty_cd, holder)
+        self.occupancy: tuple[str, str, Party] | None = None
 
     # ------------------------------------------------------------ organisation
     def organisation(self) -> None:
@@ -306,8 +308,10 @@ class Background:
     # ------------------------------------------------------------ realestate
     def parcel(self, pnu: str, public: bool = False, owner: Party | None = None,
                chg: dt.date | None = None) -> None:
+        """The land-register record of ``pnu`` (19 digits), changed last on ``chg`` (default: before b0)."""
         s = self.s
         r = s.rng
+        s.register(pnu)
         owner = owner or (s.person() if r.random() < 0.6 else s.business())
         chg = chg or s.day_in(s.H0 - dt.timedelta(days=3000), s.b0 - dt.timedelta(days=1))
         text = F.hyphen_pnu(pnu) if chg.year < s.D.year - 1 and r.random() < 0.4 else pnu
@@ -315,6 +319,21 @@ class Background:
             text, r.choice("대전답임도천"), f"{r.randint(3000, 300000) / 100:.2f}", str(r.randint(50, 3000) * 10000),
             owner.ptype, "" if public else owner.hyphenated, "청백시" if public else owner.nm,
             "Y" if public else "N", F.iso(chg)])])
+
+    def land_register(self) -> int:
+        """The rest of the land register: every PNU issued that has no parcel record yet gets one.
+
+        Runs last of the generation (after every other use of the generator,
+        so all earlier output is the same with or without it); every record
+        is changed before b0, so it goes to the first delivery's backlog.
+        Streams in issue order. Returns the number of records added.
+        """
+        s = self.s
+        added = 0
+        for pnu in s.unregistered_pnus():
+            self.parcel(pnu)
+            added += 1
+        return added
 
     def transfer(self, pnu: str, obj: str, cntr: dt.date, rgst: dt.date, price: int, seller: Party | None,
                  buyer: Party, cause: str) -> str | None:
@@ -480,7 +499,9 @@ class Background:
             holder = s.person() if r.random() < 0.5 else s.business()
             strt = s.day_in(s.H0 - dt.timedelta(days=700), s.D - dt.timedelta(days=10))
             end = strt + dt.timedelta(days=r.randint(200, 1500)) if r.random() < 0.7 else None
-            self.permit(ptype, holder, s.pnu(), Decimal(r.randint(500, 20000)) / 100, strt, end)
+            no = self.permit(ptype, holder, s.pnu(), Decimal(r.randint(500, 20000)) / 100, strt, end)
+            if self.occupancy is None and strt < s.b0:
+                self.occupancy = (no, {"ROAD": "R01", "RIVR": "V01", "RVSF": "V02"}[ptype], holder)
         food: list[tuple[str, dt.date]] = []
         for _ in range(10 * self.f):
             holder = s.person() if r.random() < 0.7 else s.business()
@@ -623,6 +644,7 @@ class Background:
         self.petitions()
         p("background: civil")
         self.property_tax(30 * self.f)
+        self.land_register()
 
 
 def active_days(strt: dt.date, end: dt.date | None, year: int) -> int:

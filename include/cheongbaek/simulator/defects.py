@@ -336,6 +336,32 @@ class Defects:
         s.defect("code_outside_list", "civil", "permit", pr, "quarantine", "prmt_type_cd SIGN not in the code list")
         self._dbq("civ_permit", 1)
 
+    def orphan_parcel(self) -> None:
+        """References to parcels the land register never had: planted last, after its backlog.
+
+        Well-formed PNUs with sub lot 9999 (:meth:`Sim.pnu` issues sub lots
+        0-30 only, so no parcel record ever carries them): a property-tax
+        assessment (item 201, which no rule reads) of a fresh taxpayer, and
+        one more yearly fee of a compliant background occupancy permit (an
+        extra duty cannot make a DUTY rule fire nor resolve one: they fire on
+        missing duties only). Both are loaded and flagged, like every orphan.
+        """
+        s, bg = self.s, self.bg
+        b1 = s.bdays[1]
+        pnus = [f"{d['legal_dong_cd']}1{9999:04d}{9999:04d}" for d in s.dongs[:2]]
+        assert not any(s.is_registered(x) for x in pnus)
+        no = s.assess("201", s.person(), pnus[0], 70_000_000, dt.date(s.Y, 6, 1), b1)
+        w = s.writers[("tax", b1, "TAXASMT")]
+        s.defect("orphan_parcel", "tax", w.path.name, f"line {w.count + 1} (asmt_no {no})", "orphan_flag",
+                 f"pnu {pnus[0]} is not in the land register")
+        if bg.occupancy is None:
+            return
+        prmt, cd, holder = bg.occupancy
+        no = s.duty(cd, holder, pnus[1], prmt, 120_000, b1)
+        dw = s.writers[("duties", b1, "DUTY")]
+        s.defect("orphan_parcel", "duties", dw.path.name, f"line {dw.rows + 1} (imps_no {no})", "orphan_flag",
+                 f"pnu {pnus[1]} is not in the land register")
+
     def _dbq(self, table: str, n: int) -> None:
         self.s.staging_rows[table] -= n
         self.s.valid_keys[table] -= n

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ SURNAMES = "김이박최정강조윤장임한오서신권황안송류전홍고�
 SYLLABLES = "민서준지현우진영수호연재윤성하은도예주희경정아태승혜동상원석규철미선나기용범찬빈혁한솔유"
 BANKS = ("004", "011", "020", "081", "088", "003", "023", "032")
 CHUNK = 20_000
+REGISTERED = 0x80  # flag bit of Sim.pnu_codes: the PNU has its land-register record
 
 #: Which staging table each file feeds, by file stem.
 FILE_TABLE = {
@@ -120,6 +121,12 @@ class Sim:
         self.seq: dict[str, int] = defaultdict(int)
         self.used_rrn: set[str] = set()
         self.used_brn: set[str] = set()
+        # One byte per issued PNU, in issue order: land kind * 32 + sub lot, | REGISTERED once it has a
+        # land-register record (the rest of the PNU follows from the issue number).
+        self.pnu_codes = bytearray()
+        self.dong_index: dict[str, list[int]] = defaultdict(list)
+        for i, d in enumerate(dongs):
+            self.dong_index[d["legal_dong_cd"]].append(i)
         self.writers: dict[tuple[str, dt.date, str], Any] = {}
         self.db_buf: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
         # counters per staging table
@@ -178,11 +185,53 @@ class Sim:
         return self.rng.choice(BANKS), f"{self.rng.randint(100, 999)}{n:09d}"
 
     def pnu(self, kind: str = "1") -> str:
-        """A fresh parcel no.: every case and background entity gets its own parcel."""
+        """A fresh parcel no.: every case and background entity gets its own parcel.
+
+        Every PNU issued is remembered in one byte (land kind and sub lot; the
+        rest follows from the issue number), so that the land register can
+        carry all of them (:meth:`unregistered_pnus`) at a memory cost of
+        one byte a parcel.
+        """
         n = self.next("pnu")
+        ji = self.rng.randint(0, 30)
+        self.pnu_codes.append(int(kind) * 32 + ji)
+        return self._pnu_of(n, kind, ji)
+
+    def _pnu_of(self, n: int, kind: str, ji: int) -> str:
         d = self.dongs[n % len(self.dongs)]
         main = 1 + n // len(self.dongs)
-        return f"{d['legal_dong_cd']}{kind}{main % 10000:04d}{self.rng.randint(0, 30):04d}"
+        return f"{d['legal_dong_cd']}{kind}{main % 10000:04d}{ji:04d}"
+
+    def _issues(self, pnu: str) -> Iterator[int]:
+        """The issue numbers :meth:`pnu` returned ``pnu`` for (several once main lots wrap at 10000)."""
+        if len(pnu) != 19 or not pnu.isdigit() or pnu[10] not in "12" or int(pnu[15:]) >= 32:
+            return
+        code = int(pnu[10]) * 32 + int(pnu[15:])
+        size, main = len(self.dongs), int(pnu[11:15])
+        for idx in self.dong_index.get(pnu[:10], ()):
+            m = main or 10000
+            while (n := (m - 1) * size + idx) <= len(self.pnu_codes):
+                if n >= 1 and self.pnu_codes[n - 1] & ~REGISTERED == code:
+                    yield n
+                m += 10000
+
+    def register(self, pnu: str) -> None:
+        """``pnu`` has its land-register record (a PNU :meth:`pnu` never issued is not tracked)."""
+        for n in self._issues(pnu):
+            self.pnu_codes[n - 1] |= REGISTERED
+
+    def is_registered(self, pnu: str) -> bool:
+        return any(self.pnu_codes[n - 1] & REGISTERED for n in self._issues(pnu))
+
+    def unregistered_pnus(self) -> Iterator[str]:
+        """Issued PNUs without a land-register record, in issue order.
+
+        Live: a PNU the caller registers while iterating is skipped further
+        on, so a PNU issued twice (main lots wrapped) still gets one record.
+        """
+        for n, code in enumerate(self.pnu_codes, 1):
+            if not code & REGISTERED:
+                yield self._pnu_of(n, str(code // 32), code % 32)
 
     def day_in(self, lo: dt.date, hi: dt.date) -> dt.date:
         if hi <= lo:
