@@ -31,6 +31,7 @@ typecheck: $(STAMP)
 
 test: $(STAMP)
 	scripts/install-chromium.sh
+	scripts/install-redis.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
