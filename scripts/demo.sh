@@ -13,6 +13,9 @@ cheongbaek db up
 cheongbaek simulate --start "$START" --days "$DAYS" --scale "$SCALE"
 AS_OF=$(python -c 'import json, cheongbaek.config as c; print(json.load(open(c.home() / "truth" / "manifest.json"))["as_of"])')
 cheongbaek run --as-of "$AS_OF"
+HOME_DIR=$(python -c 'import cheongbaek.config as c; print(c.home())')
+PUBLISH_DIR=$(python -c 'import cheongbaek.config as c; print(c.publish_dir())')
 echo
-echo "auditor report: $(ls -1 .cheongbaek/reports/auditor_latest.html 2>/dev/null || echo 'not written')"
-echo "publication:    $(readlink -f "${CHEONGBAEK_PUBLISH_DIR:-.cheongbaek/publish}/latest" 2>/dev/null || echo 'none')"
+echo "auditor report: $(ls -1 "$HOME_DIR/reports/auditor_latest.html" 2>/dev/null || echo 'not written')"
+echo "publication:    $(readlink -f "$PUBLISH_DIR/latest" 2>/dev/null || echo 'none')"
+echo "citizen page:   $(ls -1 "$PUBLISH_DIR/latest/site/index.html" 2>/dev/null || echo "none")"
