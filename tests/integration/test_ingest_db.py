@@ -6,13 +6,9 @@ import datetime as dt
 from importlib import resources
 
 import psycopg
-import pytest
 from stdnum.kr import rrn as stdnum_rrn
 
-if not hasattr(pytest.importorskip("cheongbaek.ingest.dbrows"), "normalise"):
-    pytest.skip("cheongbaek.ingest.dbrows has not landed yet", allow_module_level=True)
-
-from cheongbaek.ingest.runner import ingest_system  # noqa: E402
+from cheongbaek.ingest.runner import ingest_system
 
 D1, D2, D3 = dt.date(2025, 3, 3), dt.date(2025, 3, 4), dt.date(2025, 3, 5)
 

@@ -16,11 +16,8 @@ import psycopg
 import pytest
 from stdnum.kr import rrn as stdnum_rrn
 
-if not hasattr(pytest.importorskip("cheongbaek.ingest.parsers"), "parse_file"):
-    pytest.skip("cheongbaek.ingest.parsers has not landed yet", allow_module_level=True)
-
-from cheongbaek.ingest.runner import IngestError, ingest_system  # noqa: E402
-from cheongbaek.privacy import brn_check_digit  # noqa: E402
+from cheongbaek.ingest.runner import IngestError, ingest_system
+from cheongbaek.privacy import brn_check_digit
 
 D1, D2, D3 = dt.date(2025, 3, 3), dt.date(2025, 3, 4), dt.date(2025, 3, 5)
 PNU = "1111010100100120003"

@@ -15,17 +15,11 @@ from collections import Counter
 from pathlib import Path
 
 import psycopg
-import pytest
 
-if not hasattr(pytest.importorskip("cheongbaek.ingest.parsers"), "parse_file"):
-    pytest.skip("cheongbaek.ingest.parsers has not landed yet", allow_module_level=True)
-if not hasattr(pytest.importorskip("cheongbaek.ingest.dbrows"), "normalise"):
-    pytest.skip("cheongbaek.ingest.dbrows has not landed yet", allow_module_level=True)
-
-from cheongbaek.ingest import parsers  # noqa: E402
-from cheongbaek.ingest.records import DB_TABLES, FILE_KEYS  # noqa: E402
-from cheongbaek.ingest.runner import IngestError, ingest_system  # noqa: E402
-from cheongbaek.sources import sources  # noqa: E402
+from cheongbaek.ingest import parsers
+from cheongbaek.ingest.records import DB_TABLES, FILE_KEYS
+from cheongbaek.ingest.runner import IngestError, ingest_system
+from cheongbaek.sources import sources
 
 
 def _table_of(system: str, source_name: str) -> str | None:
