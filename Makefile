@@ -33,7 +33,7 @@ test: $(STAMP)
 	scripts/install-chromium.sh
 	scripts/install-redis.sh
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	CHEONGBAEK_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not celery and not browser"
