@@ -14,18 +14,23 @@ taxpayers) are drawn separately.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from cheongbaek.simulator import formats as F
 from cheongbaek.simulator.calendar import add_bdays, payday
-from cheongbaek.simulator.world import Party, Sim
+from cheongbaek.simulator.world import BANKS, EMP_ACCT_BASE, Party, Sim, Stream
 
 TITLES = {1: "실장", 2: "국장", 3: "국장", 4: "과장", 5: "팀장", 6: "주무관", 7: "주무관", 8: "주무관", 9: "주무관"}
 BUREAUS = ["기획조정실", "행정국", "재무국", "도시계획국", "주택건축국", "환경국", "복지국", "경제정책국", "교통국", "안전총괄실"]
 DIVISIONS = ["총무과", "예산과", "세무과", "회계과", "건축과", "도로과", "하천관리과", "위생과", "주택과", "토지관리과",
              "공원녹지과", "민원여권과"]
 STEP_NM = ("RCPT", "REVW", "CNSL", "FLDI", "DLBR", "EXTN", "DCSN", "NOTI")
+GRADES = (3, 4, 5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 9)
+EMP_KEY = 0x454D50  # keys the background employees' streams
 
 
 @dataclass
@@ -72,6 +77,9 @@ class Background:
         self.procs = procs  # proc_cd, sector_cd, proc_nm, legal_days, open_yn
         self.depts: list[tuple[str, str, str]] = []
         self.divisions: list[str] = []
+        #: background employees are not kept: employee i is regenerated from its index (:meth:`bg_emp`)
+        self.n_bg_emps = 0
+        #: the planted employees (few, with their overrides), after the background ones in HR's files
         self.emps: list[Emp] = []
         self.biz: dict[str, list[str]] = {}
         #: a background occupancy permit known before the first delivery: (prmt_no, duty_cd, holder)
@@ -89,8 +97,9 @@ class Background:
                 dcd = f"30{b:02d}{k:03d}"
                 self.depts.append((dcd, DIVISIONS[(b * 4 + k) % len(DIVISIONS)], bcd))
                 self.divisions.append(dcd)
-        for i in range(40 * self.f):
-            self.new_emp(background=True, index=i)
+        self.n_bg_emps = 40 * self.f
+        assert s.seq["emp"] == 0
+        s.seq["emp"] = self.n_bg_emps
         # budgets: one or two projects a division and year
         for dcd in self.divisions:
             self.biz[dcd] = [f"BZ{dcd}{k:02d}" for k in (1, 2)]
@@ -107,52 +116,87 @@ class Background:
                         supl = s.rng.randint(1, 20) * 10_000_000
                     s.db("tb_budget", (yr, bz, dcd, f"{yr}년 {bz[-2:]}번 사업", amt, supl), upd)
 
-    def new_emp(self, background: bool = True, index: int = 0, dept: str | None = None,
-                hire: dt.date | None = None) -> Emp:
+    def bg_emp(self, i: int) -> Emp:
+        """Background employee ``i`` (0 <= i < n_bg_emps), the same every time it is asked for.
+
+        Everything about it comes from its own keyed stream and index: its
+        RRN is the odd-numbered input ``2i + 1`` of the RRN bijection (people
+        drawn as they come take the even ones), its account number is
+        ``EMP_ACCT_BASE + i``. So no employee is kept in memory.
+        """
         s = self.s
-        r = s.rng
+        r = Stream(s.seed, EMP_KEY, i)
+        emp_no = f"{100001 + i:09d}"
+        grade = r.choice(GRADES)
+        bank, acct = r.choice(BANKS), f"{r.randint(100, 999)}{EMP_ACCT_BASE + i:09d}"
+        person = Party("1", s.rrn_at(2 * i + 1), s.name(r), s.addr(r))
+        e = Emp(emp_no, person, r.choice(self.divisions), grade,
+                _day_in(r, dt.date(1995, 1, 1), s.D - dt.timedelta(days=400)), bank, acct)
+        x = r.random()
+        if x < 0.08:
+            e.retire_dt = _day_in(r, s.H0 + dt.timedelta(days=30), s.D)
+        elif x < 0.12:
+            e.leave_from = _day_in(r, s.H0, s.D)
+        elif x < 0.22:
+            e.transfer = (_day_in(r, s.H0, s.D), r.choice(self.divisions))
+        elif x < 0.25:
+            e.hire_dt = _day_in(r, s.b0, s.D)  # hired during the window
+        return e
+
+    def iter_emps(self) -> Iterator[Emp]:
+        """Every employee in HR's order: the background ones regenerated, then the planted ones."""
+        for i in range(self.n_bg_emps):
+            yield self.bg_emp(i)
+        yield from self.emps
+
+    def random_emp_no(self) -> str:
+        return f"{100001 + self.s.rng.randrange(self.n_bg_emps):09d}"
+
+    def random_active_emp(self) -> Emp:
+        """A background employee in service since before the history starts (drawn until one is)."""
+        while True:
+            e = self.bg_emp(self.s.rng.randrange(self.n_bg_emps))
+            if not e.retire_dt and e.hire_dt < self.s.H0:
+                return e
+
+    def new_emp(self, dept: str | None = None, hire: dt.date | None = None) -> Emp:
+        """A planted employee (kept: the planted cases adjust it afterwards)."""
+        s = self.s
         emp_no = f"{100000 + s.next('emp'):09d}"
-        grade = r.choice([3, 4, 5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 9]) if background else 6
         bank, acct = s.account()
-        e = Emp(emp_no, s.person(), dept or r.choice(self.divisions), grade,
+        e = Emp(emp_no, s.person(), dept or s.rng.choice(self.divisions), 6,
                 hire or s.day_in(dt.date(1995, 1, 1), s.D - dt.timedelta(days=400)), bank, acct)
-        if background:
-            x = r.random()
-            if x < 0.08:
-                e.retire_dt = s.day_in(s.H0 + dt.timedelta(days=30), s.D)
-            elif x < 0.12:
-                e.leave_from = s.day_in(s.H0, s.D)
-            elif x < 0.22:
-                e.transfer = (s.day_in(s.H0, s.D), r.choice(self.divisions))
-            elif x < 0.25:
-                e.hire_dt = s.day_in(s.b0, s.D)  # hired during the window
         self.emps.append(e)
         return e
 
     def hr_files(self) -> None:
         """HR_DEPT and HR_EMP every delivered day; payroll in the payday folder (all earlier months in the first)."""
         s = self.s
-        for day in s.delivered_days("hr"):
+        days = s.delivered_days("hr")
+        for day in days:
             wd = s.w("hr", day, "HR_DEPT")
             for d in self.depts:
                 wd.add(list(d))
-            we = s.w("hr", day, "HR_EMP")
-            for e in self.emps:
+        s.valid_keys["hr_dept"] += len(self.depts)
+        s.staging_rows["hr_dept"] += len(self.depts) * len(days)
+        s.written["hr_dept"] += len(self.depts) * len(days)
+        writers = [(day, s.w("hr", day, "HR_EMP")) for day in days]
+        keys = n = 0
+        for e in self.iter_emps():  # one pass: each employee is made once and written to every day's snapshot
+            seen = False
+            for day, we in writers:
                 if e.visible(day):
                     we.add(e.row(day))
-        for stem, rows in (("hr_dept", len(self.depts)),):
-            s.valid_keys[stem] += rows
-            s.staging_rows[stem] += rows * len(s.delivered_days("hr"))
-            s.written[stem] += rows * len(s.delivered_days("hr"))
-        last = s.delivered_days("hr")
-        seen = {e.emp_no for e in self.emps for day in last if e.visible(day)}
-        s.valid_keys["hr_emp"] += len(seen)
-        n = sum(1 for day in last for e in self.emps if e.visible(day))
+                    n += 1
+                    seen = True
+            keys += seen
+        s.valid_keys["hr_emp"] += keys
         s.staging_rows["hr_emp"] += n
         s.written["hr_emp"] += n
 
     def payroll(self) -> None:
         s = self.s
+        months: list[tuple[str, dt.date, str, Any]] = []
         y, m = s.H0.year, s.H0.month
         while (y, m) <= (s.D.year, s.D.month):
             p = payday(y, m)
@@ -160,21 +204,25 @@ class Background:
                 ym = f"{y}{m:02d}"
                 day = s.route("hr", p)
                 assert day is not None
-                w = s.w("hr", day, f"HR_PAY_{ym}")
-                for e in self.emps:
-                    if e.no_pay or e.hire_dt > p:
-                        continue
-                    if e.retire_dt and p > e.retire_dt and ym not in e.paid_after_retire:
-                        continue
-                    gross = self.gross_of(e) + (0 if e.fixed_pay else s.rng.randint(0, 300) * 1000)
-                    bank, acct = e.pay_override.get(ym, (e.bank, e.acct))
-                    w.add([ym, e.emp_no, str(gross), str(gross * 82 // 100 // 10 * 10), F.dotted(p), bank, acct])
-                    s.valid_keys["hr_pay"] += 1
-                    s.staging_rows["hr_pay"] += 1
-                    s.written["hr_pay"] += 1
+                months.append((ym, p, F.dotted(p), s.w("hr", day, f"HR_PAY_{ym}")))
             m += 1
             if m == 13:
                 y, m = y + 1, 1
+        n = 0
+        rnd = s.rng.random
+        for e in self.iter_emps():  # one pass: each employee is made once and paid for every month
+            for ym, p, pay_dt, w in months:
+                if e.no_pay or e.hire_dt > p:
+                    continue
+                if e.retire_dt and p > e.retire_dt and ym not in e.paid_after_retire:
+                    continue
+                gross = self.gross_of(e) + (0 if e.fixed_pay else int(rnd() * 301) * 1000)
+                bank, acct = e.pay_override.get(ym, (e.bank, e.acct))
+                w.add([ym, e.emp_no, str(gross), str(gross * 82 // 100 // 10 * 10), pay_dt, bank, acct])
+                n += 1
+        s.valid_keys["hr_pay"] += n
+        s.staging_rows["hr_pay"] += n
+        s.written["hr_pay"] += n
 
     def gross_of(self, e: Emp) -> int:
         """Not random for the planted rows, whose estimate the truth must know."""
@@ -200,7 +248,7 @@ class Background:
         s = self.s
         no = f"C{cdt.year}{s.next('cntr'):08d}"
         biz = biz or s.rng.choice(self.biz[dept]) if dept in self.biz else biz or f"BZ{dept}01"
-        aprv = s.rng.choice(self.emps).emp_no
+        aprv = self.random_emp_no()
         s.db("tb_contract", (no, cdt.year, dept, biz, name or f"{biz} 용역 {no[-4:]}", mthd, vid, amt, cdt,
                              cdt + dt.timedelta(days=7), cdt + dt.timedelta(days=s.rng.randint(60, 400)), aprv,
                              del_yn), upd or cdt)
@@ -213,7 +261,7 @@ class Background:
         no = f"PY{pdt.year}{n:08d}"
         if invc == "auto":
             invc = f"INV{n:09d}"
-        aprv = s.rng.choice(self.emps).emp_no
+        aprv = self.random_emp_no()
         s.db("tb_payment", (no, pdt.year, dept, biz, cntr, vid, invc, amt, pdt, acct[0], acct[1], aprv, del_yn),
              upd or pdt)
         return no
@@ -225,12 +273,26 @@ class Background:
     def finance(self) -> None:
         s = self.s
         r = s.rng
-        vendors = [self.vendor() for _ in range(8 * self.f)]
+        # Vendors are numbered, and their accounts too, consecutively: keep only each one's bank and the
+        # first three digits of its account (3 bytes), not the vendors.
+        v0, a0 = s.seq["vndr"], s.seq["acct"]
+        n_vendors = 8 * self.f
+        banks, prefixes = bytearray(), array("H")
+        for _ in range(n_vendors):
+            _vid, (bank, acct) = self.vendor()
+            banks.append(BANKS.index(bank))
+            prefixes.append(int(acct[:3]))
+        assert s.seq["vndr"] == v0 + n_vendors and s.seq["acct"] == a0 + n_vendors
+
+        def some_vendor() -> tuple[str, tuple[str, str]]:
+            k = r.randrange(n_vendors)
+            return f"V{v0 + 1 + k:07d}", (BANKS[banks[k]], f"{prefixes[k]}{a0 + 1 + k:09d}")
+
         for _ in range(max(1, self.f // 2)):  # closed vendors that are no longer paid
             cl = s.day_in(s.H0, s.D)
             self.vendor(stat=r.choice(["02", "03"]), clsd=cl, upd=cl)
         for _ in range(25 * self.f):
-            vid, acct = r.choice(vendors)
+            vid, acct = some_vendor()
             dept = r.choice(self.divisions)
             cdt = s.day_in(s.H0, s.D - dt.timedelta(days=5))
             biz = r.choice(self.biz[dept])
@@ -250,7 +312,7 @@ class Background:
                 self.payment(vid, acct, dept, biz, no, amt, pdt, del_yn="Y" if cancelled else "N",
                              upd=s.day_in(pdt, s.D) if cancelled else pdt)
         for _ in range(10 * self.f):  # payments outside a contract
-            vid, acct = r.choice(vendors)
+            vid, acct = some_vendor()
             dept = r.choice(self.divisions)
             self.payment(vid, acct, dept, r.choice(self.biz[dept]), None, self.unique_amount_next(0),
                          s.day_in(s.H0, s.D), invc=None if r.random() < 0.3 else "auto")
@@ -502,22 +564,26 @@ class Background:
             no = self.permit(ptype, holder, s.pnu(), Decimal(r.randint(500, 20000)) / 100, strt, end)
             if self.occupancy is None and strt < s.b0:
                 self.occupancy = (no, {"ROAD": "R01", "RIVR": "V01", "RVSF": "V02"}[ptype], holder)
-        food: list[tuple[str, dt.date]] = []
+        food_no, food_strt = array("q"), array("q")  # each FOOD permit's number and start day (ordinal)
         for _ in range(10 * self.f):
             holder = s.person() if r.random() < 0.7 else s.business()
             strt = s.day_in(s.H0 - dt.timedelta(days=700), s.D - dt.timedelta(days=30))
             end = None if r.random() < 0.8 else s.day_in(strt + dt.timedelta(days=100), s.D + dt.timedelta(days=900))
             end = end if end is None or end <= s.D else None
             biz = "BAR" if r.random() < 0.15 else "GEN"
-            food.append((self.permit("FOOD", holder, s.pnu(), Decimal(r.randint(3000, 30000)) / 100, strt, end,
-                                     biz, upd=end or strt), strt))
+            no = self.permit("FOOD", holder, s.pnu(), Decimal(r.randint(3000, 30000)) / 100, strt, end, biz,
+                             upd=end or strt)
+            food_no.append(int(no[5:]))
+            food_strt.append(strt.toordinal())
         for _ in range(4 * self.f):
             holder = s.business()
             strt = s.day_in(s.H0, s.D - dt.timedelta(days=10))
             self.permit("ADVT", holder, s.pnu(), Decimal(r.randint(100, 2000)) / 100, strt,
                         strt + dt.timedelta(days=3 * 365))
         for _ in range(8 * self.f):
-            prmt, strt = r.choice(food)
+            k = r.randrange(len(food_no))
+            strt = dt.date.fromordinal(food_strt[k])
+            prmt = f"P{strt.year}{food_no[k]:07d}"
             day = s.day_in(max(strt, s.H0), s.D)
             sanction = r.choice([None, None, "WARN", "SUSP", "FINE", "FINE"])
             amt = r.randint(10, 300) * 10_000 if sanction == "FINE" else 0
@@ -592,7 +658,6 @@ class Background:
         r = s.rng
         open_procs = [p for p in self.procs if p["open_yn"] == "Y"]
         closed_procs = [p for p in self.procs if p["open_yn"] == "N"]
-        active = [e for e in self.emps if not e.retire_dt and e.hire_dt < s.H0]
         applicant: Party | None = None
         for i in range(50 * self.f):
             if i % 2 == 0:  # every applicant files two petitions at most
@@ -602,7 +667,7 @@ class Background:
             proc = r.choice(open_procs if disclosed else closed_procs)
             legal = int(proc["legal_days"])
             rcpt = s.ts(s.day_in(s.H0, s.D))
-            emp = r.choice(active)
+            emp = self.random_active_emp()
             extn = 1 if r.random() < 0.1 else 0
             allowed = legal * (1 + extn)
             k = r.randint(1, allowed) if disclosed else r.randint(1, allowed + 10)
@@ -632,7 +697,7 @@ class Background:
     def generate(self) -> None:
         p = self.s.progress
         self.organisation()
-        p(f"background: {len(self.emps)} employees")
+        p(f"background: {self.n_bg_emps + len(self.emps)} employees")
         self.proc_codes()
         self.finance()
         p("background: finance")
@@ -652,3 +717,9 @@ def active_days(strt: dt.date, end: dt.date | None, year: int) -> int:
     lo = max(strt, dt.date(year, 1, 1))
     hi = min(end or dt.date(year, 12, 31), dt.date(year, 12, 31))
     return max(0, (hi - lo).days + 1)
+
+
+def _day_in(r: Stream, lo: dt.date, hi: dt.date) -> dt.date:
+    if hi <= lo:
+        return lo
+    return lo + dt.timedelta(days=r.randint(0, (hi - lo).days))

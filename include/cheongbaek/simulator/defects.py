@@ -259,7 +259,7 @@ class Defects:
         dw.close()
         ew = F.CsvWriter(orig / "HR_EMP.csv", F.HR_EMP_COLS, "utf-8-sig", False)
         first = True
-        for e in bg.emps:
+        for e in bg.iter_emps():
             if e.visible(b1):
                 row = e.row(b1)
                 if first:
@@ -320,7 +320,7 @@ class Defects:
         i = bg.inspection("P2099999999", when, "WARN", 0)
         s.defect("orphan_permit", "civil", "inspection", i, "orphan_flag", "prmt_no P2099999999 unknown")
         proc = next(x for x in bg.procs if x["open_yn"] == "Y")
-        off = next(e for e in bg.emps if not e.retire_dt and e.hire_dt < s.H0)
+        off = next(e for e in bg.iter_emps() if not e.retire_dt and e.hire_dt < s.H0)
         no, _ = bg.petition(proc, s.person(), s.ts(when), off, complete_after=1, emp_no_override=999999,
                             dept=dept)
         s.defect("orphan_employee", "civil", "petition", no, "orphan_flag", "chrg_emp_no 999999 unknown to HR")

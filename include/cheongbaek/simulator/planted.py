@@ -41,7 +41,7 @@ class Planter:
         return self.D - n * DAY
 
     def emp(self, dept: str | None = None, hire: dt.date = dt.date(2008, 3, 2)) -> Emp:
-        e = self.bg.new_emp(background=False, dept=dept or self.s.rng.choice(self.bg.divisions), hire=hire)
+        e = self.bg.new_emp(dept=dept or self.s.rng.choice(self.bg.divisions), hire=hire)
         e.fixed_pay = True
         return e
 
@@ -440,8 +440,12 @@ class Planter:
         closed = [p for p in bg.procs if p["open_yn"] == "N"]
         proc = open_procs[0]
         legal = int(proc["legal_days"])
-        officials = [e for e in bg.emps if not e.retire_dt and not e.transfer and not e.leave_from
-                     and e.hire_dt < s.H0 and not e.fixed_pay]
+        officials = []
+        for e in bg.iter_emps():  # the first two background officials in service all along
+            if not e.retire_dt and not e.transfer and not e.leave_from and e.hire_dt < s.H0 and not e.fixed_pay:
+                officials.append(e)
+                if len(officials) == 2:
+                    break
         off = officials[0]
 
         def ptn(**kw: object) -> tuple[str, dt.date | None]:

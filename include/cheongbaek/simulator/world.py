@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from stdnum.kr import rrn as stdnum_rrn
 
 from cheongbaek import privacy
 from cheongbaek.simulator import formats as F
@@ -28,7 +27,7 @@ FILE_SYSTEMS = ("tax", "duties", "hr", "construction", "realestate")
 SURNAMES = "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부가복태목형피두감호제"
 SYLLABLES = "민서준지현우진영수호연재윤성하은도예주희경정아태승혜동상원석규철미선나기용범찬빈혁한솔유"
 BANKS = ("004", "011", "020", "081", "088", "003", "023", "032")
-CHUNK = 20_000
+CHUNK = 5_000  # database rows buffered per table before a COPY
 REGISTERED = 0x80  # flag bit of Sim.pnu_codes: the PNU has its land-register record
 
 #: Which staging table each file feeds, by file stem.
@@ -64,6 +63,96 @@ DB_COLUMNS = {
     "inspection": ["insp_no", "prmt_no", "insp_dt", "viol_yn", "viol_cd", "sanction_cd", "sanction_amt", "upd_dtm"],
 }
 DB_SYSTEM = {t: ("finance" if t.startswith("tb_") else "civil") for t in DB_COLUMNS}
+
+
+_M64 = (1 << 64) - 1
+#: Valid RRNs: birth dates 1950-01-01 .. 1997-12-21 (S 1-2), serials 00000-99999.
+RRN_FROM, RRN_DAYS = dt.date(1950, 1, 1), 365 * 48 + 1
+#: Unverifiable RRNs: numbers issued since October 2020 (birth dates 2021-01-01 .. 2022-12-02, S 3-4).
+UNV_FROM, UNV_DAYS = dt.date(2021, 1, 1), 701
+#: BRN bodies: office 101-899, kind 01-99, serial 0001-9999 (stdnum's format rules all hold).
+BRN_SPACE = 799 * 99 * 9999
+#: Background employees' accounts are numbered from here (other accounts count up from 1).
+EMP_ACCT_BASE = 900_000_000
+
+
+def mix64(x: int) -> int:
+    """splitmix64's finaliser: a fast bijection of 64-bit integers that mixes every bit."""
+    x = (x + 0x9E3779B97F4A7C15) & _M64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _M64
+    return x ^ (x >> 31)
+
+
+class Permutation:
+    """A keyed bijection of ``range(size)``: identifiers from a counter, unique without remembering them.
+
+    A balanced six-round Feistel network on the smallest even number of bits
+    that holds ``size``, cycle-walked back into the range (walking the cycle
+    of a bijection of the larger set stays a bijection of the smaller one).
+    """
+
+    def __init__(self, size: int, key: int, rounds: int = 6) -> None:
+        if size < 1:
+            raise ValueError("empty permutation")
+        self.size = size
+        bits = max(2, (size - 1).bit_length())
+        self.half = (bits + 1) // 2
+        self.mask = (1 << self.half) - 1
+        self.keys = [mix64((key * 31 + r) & _M64) for r in range(rounds)]
+
+    def __call__(self, x: int) -> int:
+        if not 0 <= x < self.size:
+            raise ValueError(f"{x} outside 0..{self.size - 1}")
+        half, mask, keys = self.half, self.mask, self.keys
+        while True:
+            left, right = x >> half, x & mask
+            for k in keys:  # round function: one 64-bit multiply, high bits kept
+                left, right = right, left ^ ((((right ^ k) * 0x9E3779B97F4A7C15) & _M64) >> (64 - half))
+            x = (left << half) | right
+            if x < self.size:
+                return x
+
+
+class Stream:
+    """A small keyed random stream (splitmix64): the same key gives the same draws, without any state kept.
+
+    Lets an entity (a background employee) be regenerated from its index
+    whenever it is needed instead of being kept in memory.
+    """
+
+    __slots__ = ("state",)
+
+    def __init__(self, *key: int) -> None:
+        state = 0x2545F4914F6CDD1D
+        for k in key:
+            state = mix64(state ^ (k & _M64))
+        self.state = state
+
+    def bits(self) -> int:
+        self.state = (self.state + 0x9E3779B97F4A7C15) & _M64
+        return mix64(self.state)
+
+    def random(self) -> float:
+        return (self.bits() >> 11) * (1.0 / (1 << 53))
+
+    def randrange(self, n: int) -> int:
+        return self.bits() % n
+
+    def randint(self, a: int, b: int) -> int:
+        return a + self.bits() % (b - a + 1)
+
+    def choice(self, seq: Any) -> Any:
+        return seq[self.bits() % len(seq)]
+
+
+_RRN_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
+
+
+def rrn_check_digit(body: str) -> str:
+    """``stdnum.kr.rrn.calc_check_digit`` (weights 2-9, 2-5; (11 - sum mod 11) mod 10), without its overhead."""
+    s = sum(w * (ord(c) - 48) for w, c in zip(_RRN_WEIGHTS, body))
+    return str((11 - s % 11) % 10)
 
 
 def read_reference(shared: Path, name: str) -> list[dict[str, str]]:
@@ -119,8 +208,13 @@ class Sim:
             self.blocked["construction"].add(b[3])
         self.dongs = dongs
         self.seq: dict[str, int] = defaultdict(int)
-        self.used_rrn: set[str] = set()
-        self.used_brn: set[str] = set()
+        self.seed = seed
+        # Identifiers come from counters through keyed bijections, so they are unique without a set of the
+        # issued ones: valid RRNs (even inputs for people drawn as they come, odd ones for the background
+        # employees, who are regenerated from their index), unverifiable RRNs, and BRNs.
+        self.rrn_perm = Permutation(RRN_DAYS * 2 * 100_000, mix64(seed ^ 0x5252))
+        self.unv_perm = Permutation(UNV_DAYS * 2 * 100_000, mix64(seed ^ 0x5556))
+        self.brn_perm = Permutation(BRN_SPACE, mix64(seed ^ 0x4252))
         # One byte per issued PNU, in issue order: land kind * 32 + sub lot, | REGISTERED once it has a
         # land-register record (the rest of the PNU follows from the issue number).
         self.pnu_codes = bytearray()
@@ -144,41 +238,52 @@ class Sim:
         self.seq[kind] += 1
         return self.seq[kind]
 
-    def name(self) -> str:
-        r = self.rng
+    def name(self, r: Any = None) -> str:
+        r = r or self.rng
         return r.choice(SURNAMES) + r.choice(SYLLABLES) + r.choice(SYLLABLES)
 
-    def addr(self) -> str:
-        d = self.rng.choice(self.dongs)
-        return f"서울특별시 {d['sigungu_nm']} {d['dong_nm']} {self.rng.randint(1, 999)}-{self.rng.randint(1, 40)}"
+    def addr(self, r: Any = None) -> str:
+        r = r or self.rng
+        d = r.choice(self.dongs)
+        return f"서울특별시 {d['sigungu_nm']} {d['dong_nm']} {r.randint(1, 999)}-{r.randint(1, 40)}"
 
-    def person(self, unverifiable: bool = False, born: dt.date | None = None) -> Party:
-        """A person with a valid RRN (or a post-2020 number with a random last digit)."""
-        r = self.rng
-        while True:
-            if unverifiable:
-                b = dt.date(2021, 1, 1) + dt.timedelta(days=r.randint(0, 700))
-                s = r.choice("34")
-            else:
-                b = born or dt.date(1950, 1, 1) + dt.timedelta(days=r.randint(0, 365 * 48))
-                s = r.choice("12") if b.year < 2000 else r.choice("34")
-            body = b.strftime("%y%m%d") + s + f"{r.randint(0, 99999):05d}"
-            good = stdnum_rrn.calc_check_digit(body)
-            check = str((int(good) + r.randint(1, 9)) % 10) if unverifiable else good
-            rrn = body + check
-            if rrn not in self.used_rrn:
-                self.used_rrn.add(rrn)
-                return Party("1", rrn, self.name(), self.addr())
+    def rrn_at(self, n: int) -> str:
+        """The n-th valid RRN (n >= 0): a real birth date, S 1-2, the stdnum check digit; distinct for every n."""
+        day, rest = divmod(self.rrn_perm(n), 200_000)
+        b = RRN_FROM + dt.timedelta(days=day)
+        s = ("12" if b.year < 2000 else "34")[rest // 100_000]
+        body = f"{b:%y%m%d}{s}{rest % 100_000:05d}"
+        return body + rrn_check_digit(body)
+
+    def unverifiable_rrn_at(self, n: int) -> str:
+        """The n-th post-2020 number whose last digit is not the check digit (distinct for every n)."""
+        day, rest = divmod(self.unv_perm(n), 200_000)
+        b = UNV_FROM + dt.timedelta(days=day)
+        body = f"{b:%y%m%d}{'34'[rest // 100_000]}{rest % 100_000:05d}"
+        good = int(rrn_check_digit(body))
+        return body + str((good + 1 + mix64(n ^ self.seed) % 9) % 10)
+
+    def brn_at(self, n: int) -> str:
+        """The n-th BRN: valid for stdnum and the NTS check digit; distinct for every n."""
+        x = self.brn_perm(n)
+        x, serial = divmod(x, 9999)
+        office, kind = divmod(x, 99)
+        first9 = f"{101 + office}{1 + kind:02d}{1 + serial:04d}"
+        return first9 + privacy.brn_check_digit(first9)
+
+    def person(self, unverifiable: bool = False) -> Party:
+        """A fresh person with a valid RRN (or a post-2020 number whose check digit differs)."""
+        if unverifiable:
+            rrn = self.unverifiable_rrn_at(self.next("unv_rrn") - 1)
+        else:
+            rrn = self.rrn_at(2 * (self.next("rrn") - 1))
+        return Party("1", rrn, self.name(), self.addr())
 
     def business(self) -> Party:
         r = self.rng
-        while True:
-            first9 = f"{r.randint(101, 899)}{r.randint(1, 99):02d}{r.randint(1, 9999):04d}"
-            brn = first9 + privacy.brn_check_digit(first9)
-            if brn not in self.used_brn and privacy.is_valid_brn(brn):
-                self.used_brn.add(brn)
-                kind = r.choice(["건설", "산업", "기술", "엔지니어링", "상사", "개발", "환경", "정보통신"])
-                return Party("2", brn, f"(주){self.name()[1:]}{kind}", self.addr())
+        brn = self.brn_at(self.next("brn") - 1)
+        kind = r.choice(["건설", "산업", "기술", "엔지니어링", "상사", "개발", "환경", "정보통신"])
+        return Party("2", brn, f"(주){self.name()[1:]}{kind}", self.addr())
 
     def account(self) -> tuple[str, str]:
         n = self.next("acct")
@@ -355,12 +460,13 @@ class Sim:
             if upd.date() > self.D:
                 return False
             row = (*row, upd)
-        self.db_buf[table].append(row)
+        buf = self.db_buf[table]
+        if len(buf) >= CHUNK:  # flushed before, not after: the row just added stays editable (defects)
+            self.flush(table)
+        buf.append(row)
         self.written[table] += 1
         self.staging_rows[DB_STAGING[table]] += 1
         self.valid_keys[DB_STAGING[table]] += 1
-        if len(self.db_buf[table]) >= CHUNK:
-            self.flush(table)
         return True
 
     def flush(self, table: str | None = None) -> None:
