@@ -65,6 +65,7 @@ class DagResult:
     seconds: float
     tail: str
     failures: dict[str, str] = field(default_factory=dict)  # task id -> error, from the failure callback
+    log_file: Path | None = None
 
     @property
     def state(self) -> str:
@@ -98,6 +99,15 @@ def run_dag(dag_id: str, as_of: str, env: dict[str, str]) -> DagResult:
         env=env, capture_output=True, text=True,
     )
     out = proc.stdout + proc.stderr
+    log_file = run_log_path(env, as_of, dag_id)
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    log_file.write_text(out, encoding="utf-8")
     failures = parse_failures(out)
     code = proc.returncode or (1 if "state=failed" in out.lower().replace(" ", "") and not failures else 0)
-    return DagResult(dag_id, code, time.monotonic() - started, "\n".join(out.splitlines()[-40:]), failures)
+    return DagResult(dag_id, code, time.monotonic() - started, "\n".join(out.splitlines()[-40:]), failures,
+                     log_file)
+
+
+def run_log_path(env: dict[str, str], as_of: str, dag_id: str) -> Path:
+    """Where the whole output of one ``airflow dags test`` is kept (it logs to stdout, not to task log files)."""
+    return Path(env["AIRFLOW_HOME"]) / "logs" / "cheongbaek-run" / as_of / f"{dag_id}.log"

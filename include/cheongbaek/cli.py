@@ -82,6 +82,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         _progress(f"    {result.state} in {result.seconds:.1f} s")
         if not result.ok:
             print(result.tail, file=sys.stderr)
+            print(f"whole log: {result.log_file}", file=sys.stderr)
             if not args.keep_going:
                 break
     print()
