@@ -91,6 +91,41 @@ def test_type2_history_redelivery_and_orphans(warehouse: str) -> None:
         assert conn.execute("select employee_sk from core.employee where emp_no = '000000001'").fetchone() == sk_before
 
 
+def _employee_histories(conn: psycopg.Connection[Any]) -> list[tuple[Any, ...]]:
+    return conn.execute(
+        "select i.emp_no, h.valid_from, h.valid_to, h.is_current, h.batch_id, h.grade, h.department_sk, h.orphan"
+        " from core.employee_history h join core.employee i using (employee_sk) order by 1, 2").fetchall()
+
+
+def test_append_only_path_equals_full_recompute(warehouse: str) -> None:
+    """Day after day (the append-only path), with a late version mixed in: the same history as one recompute."""
+    d4, d5 = dt.date(2025, 3, 6), dt.date(2025, 3, 7)
+    with psycopg.connect(warehouse, autocommit=True) as conn:
+        _hr(conn, D1, [("000000001", "3000001", 5), ("000000002", "3000001", 9)])
+        reconcile(D1)
+        _hr(conn, D2, [("000000001", "3000001", 4), ("000000002", "3000001", 9), ("000000003", "3000001", 7)])
+        second = reconcile(D2)["entities"]["employee"]
+        assert (second["keys"], second["fast_keys"], second["versions"]) == (3, 3, 2)
+        _hr(conn, D3, [("000000001", "3000001", 4), ("000000002", "3000001", 8), ("000000003", "3000001", 1)])
+        _hr(conn, d4, [("000000001", "3000001", 5), ("000000002", "3000001", 8), ("000000004", "9999999", 2)])
+        reconcile(d4)
+        # a second file of day 2 (no re-delivery: a late version) and a new day in the same run
+        _hr(conn, D2, [("000000009", "3000001", 9), ("000000002", "3000001", 6)])
+        _hr(conn, d5, [("000000001", "3000001", 3), ("000000002", "3000001", 6)])
+        mixed = reconcile(d5)["entities"]["employee"]
+        assert (mixed["keys"], mixed["fast_keys"]) == (3, 1)
+        incremental = _employee_histories(conn)
+        assert [r[1].date() for r in incremental if r[0] == "000000002"] == [D1, D2, D3, d5]
+
+        # the same batches recomputed in one run, every key by the full path
+        conn.execute("delete from core.employee_history")
+        conn.execute("delete from core.reconciled_batch where entity = 'employee'")
+        conn.execute("delete from core.reconcile_run")
+        full = reconcile(d5)["entities"]["employee"]
+        assert full["fast_keys"] == 0
+        assert _employee_histories(conn) == incremental
+
+
 def test_database_versions_and_late_reference(warehouse: str) -> None:
     """Finance rows are versioned by upd_dt; a payment to a contract not yet known is flagged, then resolved."""
     with psycopg.connect(warehouse, autocommit=True) as conn:

@@ -30,7 +30,7 @@ def reconcile_conn(conn: psycopg.Connection[Any], as_of: dt.date) -> dict[str, A
     """Reconcile inside ``conn``'s open transaction; returns the run's counts."""
     conn.execute("select pg_advisory_xact_lock(%s)", (_LOCK_ID,))
     conn.execute("set local work_mem = '256MB'")
-    per_entity: dict[str, dict[str, int]] = {"party": merge_parties(conn, [s.system for s in sources()])}
+    per_entity: dict[str, dict[str, Any]] = {"party": merge_parties(conn, [s.system for s in sources()])}
     for entity in entities():
         per_entity[entity.name] = merge_entity(conn, entity)
     conn.execute(
@@ -52,4 +52,5 @@ def reconcile(as_of: dt.date) -> dict[str, Any]:
     keys = sum(s.get("keys", 0) for s in per_entity.values())
     log.info("reconcile as of %s: %s keys recomputed, %s versions written in %.1f s", as_of, keys, versions, seconds)
     return {"as_of": as_of.isoformat(), "keys": keys, "versions": versions, "seconds": round(seconds, 2),
-            "entities": {k: {kk: v for kk, v in s.items() if kk != "ms"} for k, s in per_entity.items()}}
+            "entities": {k: {kk: v for kk, v in s.items() if kk not in ("ms", "watermark")}
+                         for k, s in per_entity.items()}}

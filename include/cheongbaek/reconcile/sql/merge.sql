@@ -22,15 +22,30 @@ where r.entity = %(entity)s
 
 -- name: affected_keys
 -- Keys with a version in a new batch, and keys whose history came from a gone batch.
+-- A key is "fast" (append-only) when every new version of it is newer than any
+-- version taken in before (%(watermark)s, the entity's high-water version_at) and
+-- no gone batch touched it: its history is then the old one plus the new versions,
+-- compared against its current version only (append_history), instead of being
+-- recomputed from every loaded version (delete_history, insert_history).
 create temp table _k on commit drop as
-select {s_keys}
+select {keys}, coalesce(bool_and(fast), false) as fast, max(top) as top
+from (
+    select {s_keys}, coalesce(s.version_at > %(watermark)s::timestamp, false) as fast, s.version_at as top
+    from ({source}) s
+    where s.batch_id in (select batch_id from _nb)
+    union all
+    select {i_keys}, false, null::timestamp
+    from core.{entity}_history h
+    join core.{entity} i on i.{entity}_sk = h.{entity}_sk
+    where h.batch_id in (select batch_id from _gone)
+) a
+group by {keys};
+
+-- name: watermark
+-- The high-water version_at of everything taken in so far (once, when no earlier run recorded it).
+select max(s.version_at)::text
 from ({source}) s
-where s.batch_id in (select batch_id from _nb)
-union
-select {i_keys}
-from core.{entity}_history h
-join core.{entity} i on i.{entity}_sk = h.{entity}_sk
-where h.batch_id in (select batch_id from _gone);
+where s.batch_id in (select batch_id from core.reconciled_batch where entity = %(entity)s);
 
 -- name: identities
 -- New identities; a surrogate key is never reused or renumbered.
@@ -45,7 +60,7 @@ where excluded.first_seen < core.{entity}.first_seen;
 -- name: delete_history
 delete from core.{entity}_history h
 using core.{entity} i, _k k
-where h.{entity}_sk = i.{entity}_sk and {ik_match};
+where h.{entity}_sk = i.{entity}_sk and {ik_match} and not k.fast;
 
 -- name: insert_history
 -- The affected keys' whole history, recomputed from every loaded version:
@@ -56,7 +71,7 @@ insert into core.{entity}_history ({entity}_sk, valid_from, valid_to, is_current
 with src as (
     select distinct on ({s_keys}, s.version_at) i.{entity}_sk, s.*
     from ({source}) s
-    join _k k on {sk_match}
+    join _k k on {sk_match} and not k.fast
     join core.{entity} i on {si_match}
     order by {s_keys}, s.version_at, s.src_order desc, s.batch_id desc
 ),
@@ -76,6 +91,66 @@ select kept.{entity}_sk, kept.version_at,
 from kept
 {ref_joins}
 window w as (partition by kept.{entity}_sk order by kept.version_at);
+
+-- name: append_history
+-- The fast keys' new versions, exactly as insert_history would compute them:
+-- every new version of such a key is newer than all its earlier ones, so the
+-- earlier history stands and only the versions after the current one are new.
+-- The current version's source row (the winner at its valid_from) is the
+-- anchor the first new version is compared with; every earlier version after
+-- it was equal to it (type 2), so lag() sees the same value as a full recompute.
+create temp table _app on commit drop as
+with anchor as (
+    select h.{entity}_sk, h.valid_from
+    from core.{entity}_history h
+    join core.{entity} i on i.{entity}_sk = h.{entity}_sk
+    join _k k on {ik_match} and k.fast
+    where h.is_current
+),
+src as (
+    select distinct on (u.{entity}_sk, u.version_at) u.*
+    from (
+        select i.{entity}_sk, true as is_new, s.*
+        from ({source}) s
+        join _k k on {sk_match} and k.fast
+        join core.{entity} i on {si_match}
+        where s.batch_id in (select batch_id from _nb)
+        union all
+        select i.{entity}_sk, false as is_new, s.*
+        from anchor a
+        join core.{entity} i on i.{entity}_sk = a.{entity}_sk
+        join ({source}) s on {si_match} and s.version_at = a.valid_from
+    ) u
+    order by u.{entity}_sk, u.version_at, u.src_order desc, u.batch_id desc
+),
+marked as (
+    select src.*,
+           md5(row({src_attrs})::text) is distinct from
+           lag(md5(row({src_attrs})::text)) over (partition by src.{entity}_sk order by src.version_at) as changed
+    from src
+),
+kept as (
+    select * from marked where changed and is_new
+)
+select kept.{entity}_sk, kept.version_at as valid_from,
+       lead(kept.version_at) over w as valid_to,
+       lead(kept.version_at) over w is null as is_current,
+       kept.batch_id, {kept_attrs}{ref_values_named}, {orphan} as orphan
+from kept
+{ref_joins}
+window w as (partition by kept.{entity}_sk order by kept.version_at);
+
+-- name: close_current
+-- A fast key's current version ends where its first new version begins.
+update core.{entity}_history h
+set valid_to = a.valid_from, is_current = false
+from (select {entity}_sk, min(valid_from) as valid_from from _app group by {entity}_sk) a
+where h.{entity}_sk = a.{entity}_sk and h.is_current;
+
+-- name: insert_appended
+insert into core.{entity}_history ({entity}_sk, valid_from, valid_to, is_current, batch_id, {attrs}{ref_cols}, orphan)
+select {entity}_sk, valid_from, valid_to, is_current, batch_id, {attrs}{ref_cols}, orphan
+from _app;
 
 -- name: resolve_orphans
 -- Versions flagged earlier whose references may have arrived since (keys joined
@@ -102,7 +177,7 @@ delete from core.reconciled_batch
 where entity = %(entity)s and batch_id in (select batch_id from _gone);
 
 -- name: drop_temp
-drop table if exists _nb, _gone, _k;
+drop table if exists _nb, _gone, _k, _app;
 
 -- name: party_identities
 -- Parties named in new batches of any system; matched by identifier only.
