@@ -1,6 +1,7 @@
 """Two-day replay of the alert lifecycle: dedup on reruns, automatic resolution
 with the collected amount, auditor marks kept, statistics, notification and
-the report section."""
+the report section. Each day's staged rows are reconciled into core before
+the scenarios run, as the pipeline chains them."""
 
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ def _alert(conn: psycopg.Connection, subject: str) -> tuple:
 def test_two_day_replay(warehouse: str, cb_home) -> None:  # noqa: ANN001
     stg = Staging(warehouse)
     _world(stg)
+    stg.reconcile(D1)
     first = run_scenarios(D1, only=["TAX-01"])
     assert first["scenarios"]["TAX-01"] == {"found": 3, "new": 3, "resolved": 0}
     again = run_scenarios(D1, only=["TAX-01"])
@@ -77,6 +79,7 @@ def test_two_day_replay(warehouse: str, cb_home) -> None:  # noqa: ANN001
              cause_dt=d("2025-04-03"), tax_amt=4_000_000, status_cd="02", paid_dt=d("2025-06-30"))
     stg.file("tax_assessment", D2, asmt_no="A2", tax_item_cd="101", party_id=pid(2), pnu=pnu(2),
              cause_dt=d("2025-04-03"), tax_amt=3_000_000, status_cd="01")
+    stg.reconcile(D2)
     second = run_scenarios(D2, only=["TAX-01"])
     assert second["scenarios"]["TAX-01"] == {"found": 1, "new": 0, "resolved": 2}
     assert run_scenarios(D2, only=["TAX-01"])["scenarios"]["TAX-01"] == {"found": 1, "new": 0, "resolved": 0}
@@ -115,6 +118,7 @@ def test_two_day_replay(warehouse: str, cb_home) -> None:  # noqa: ANN001
              cause_dt=d("2025-04-03"), tax_amt=3_000_000, status_cd="02", paid_dt=d("2025-07-02"))
     stg.file("tax_assessment", d("2025-07-02"), asmt_no="A1", tax_item_cd="101", party_id=pid(1), pnu=pnu(1),
              cause_dt=d("2025-04-03"), tax_amt=4_000_000, status_cd="09")
+    stg.reconcile(d("2025-07-02"))
     third = run_scenarios(d("2025-07-02"), only=["TAX-01"])
     assert third["scenarios"]["TAX-01"] == {"found": 2, "new": 0, "resolved": 0}
     with psycopg.connect(warehouse) as conn:

@@ -1,5 +1,9 @@
 """Every scenario of the book over hand-made staging fixtures: true cases fire,
-near misses at the window edges stay silent. D = 2025-06-30, so Y = 2024."""
+near misses at the window edges stay silent. D = 2025-06-30, so Y = 2024.
+
+The scenarios read the reconciled warehouse (core), so every run first
+reconciles what the fixture staged, as the pipeline's reconcile DAG does
+before the core Asset schedules the scenarios."""
 
 from __future__ import annotations
 
@@ -109,6 +113,11 @@ class Staging:
             row[upd_col] = stamp
         self._insert(table, row)
 
+    def reconcile(self, as_of: dt.date) -> None:
+        """Take what was staged into core; later rows go to new batches (a batch is taken in once)."""
+        reconcile(as_of)
+        self.batches.clear()
+
     def close(self) -> None:
         self.conn.close()
 
@@ -127,9 +136,17 @@ def alerts(uri: str, scenario_id: str) -> dict[str, int]:
             (scenario_id,)).fetchall())
 
 
+def reconcile(as_of: dt.date) -> None:
+    """Staging into core, as the reconcile DAG does before the scenarios run."""
+    from cheongbaek.reconcile.runner import reconcile as reconcile_core
+
+    reconcile_core(as_of)
+
+
 def run(uri: str, scenario_id: str, as_of: dt.date = D) -> dict[str, int]:
     from cheongbaek.scenarios.runner import run_scenarios
 
+    reconcile(as_of)
     summary = run_scenarios(as_of, only=[scenario_id])
     found = alerts(uri, scenario_id)
     assert summary["scenarios"][scenario_id]["found"] == len(found)

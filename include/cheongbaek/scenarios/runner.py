@@ -5,6 +5,11 @@ is evaluated as of the run's date D, passed to SQL as the session setting
 ``cheongbaek.as_of`` (read by ``scenario_input.as_of()``), never the clock, so
 a replay of an old day gives that day's answer.
 
+The inputs read the reconciled warehouse (``core``: staging feeds core, core
+feeds scenario_input), so a run sees what the last reconcile took in; the
+pipeline runs reconcile first (the core Asset schedules this DAG), and a
+caller loading staging by hand reconciles before calling :func:`run_scenarios`.
+
 The whole run is one transaction under an advisory lock: the input tables,
 the alerts and their history change together or not at all, and two runs
 never interleave.
@@ -66,7 +71,7 @@ def ensure_calendar(conn: psycopg.Connection[Any], as_of: dt.date) -> tuple[dt.d
 
     Rebuilt whole when the range grows, so ``bd_seq`` stays one consecutive count.
     """
-    oldest = conn.execute("select min(rcpt_dtm)::date from staging.civ_petition").fetchone()[0]
+    oldest = conn.execute("select min(rcpt_dtm)::date from core.petition_history").fetchone()[0]
     first_year = min(as_of.year - 10, oldest.year if oldest else as_of.year) - 1
     first, last = dt.date(first_year, 1, 1), dt.date(as_of.year + _CALENDAR_MARGIN_AFTER, 12, 31)
     have = conn.execute("select min(d), max(d) from scenario_input.calendar").fetchone()

@@ -1,62 +1,64 @@
 -- Family "civil affairs": permits, inspections, petitions with their EXTN
--- count, procedure codes, newest version on or before D (upd_dtm).
+-- count, procedure codes, read from core: the version valid on D (valid_from
+-- = upd_dtm <= D, valid_to null or after D).
 
 drop table if exists scenario_input.permit;
 create unlogged table scenario_input.permit as
-select distinct on (p.prmt_no)
-       p.prmt_no, p.prmt_type_cd, p.biz_type_cd, p.holder_type, p.holder_id, p.pnu, p.area_m2,
-       p.strt_dt, p.end_dt, p.ptn_no
-from staging.civ_permit p
-join audit.batch b on b.batch_id = p.batch_id and b.status = 'loaded'
-where p.upd_dtm < scenario_input.as_of() + 1
-order by p.prmt_no, p.upd_dtm desc;
+select i.prmt_no, h.prmt_type_cd, h.biz_type_cd, h.holder_type, h.holder_id, h.pnu, h.area_m2,
+       h.strt_dt, h.end_dt, h.ptn_no
+from core.permit_history h
+join core.permit i on i.permit_sk = h.permit_sk
+where h.valid_from < (select scenario_input.as_of() + 1)
+  and (h.valid_to is null or h.valid_to >= (select scenario_input.as_of() + 1));
 create index on scenario_input.permit (pnu) where prmt_type_cd = 'FOOD';
-comment on table scenario_input.permit is 'Civil permits, newest version known by the as-of date.';
+comment on table scenario_input.permit is 'Civil permits, version valid on the as-of date, from core.permit.';
 
 drop table if exists scenario_input.inspection;
 create unlogged table scenario_input.inspection as
-select distinct on (i.insp_no)
-       i.insp_no, i.prmt_no, i.insp_dt, i.viol_yn, i.sanction_cd, i.sanction_amt
-from staging.civ_inspection i
-join audit.batch b on b.batch_id = i.batch_id and b.status = 'loaded'
-where i.upd_dtm < scenario_input.as_of() + 1
-order by i.insp_no, i.upd_dtm desc;
-comment on table scenario_input.inspection is 'Inspections, newest version known by the as-of date.';
+select i.insp_no, h.prmt_no, h.insp_dt, h.viol_yn, h.sanction_cd, h.sanction_amt
+from core.inspection_history h
+join core.inspection i on i.inspection_sk = h.inspection_sk
+where h.valid_from < (select scenario_input.as_of() + 1)
+  and (h.valid_to is null or h.valid_to >= (select scenario_input.as_of() + 1));
+comment on table scenario_input.inspection is 'Inspections, version valid on the as-of date, from core.inspection.';
 
--- proc_code has no upd_dtm: it is read whole each time; the newest loaded
--- read logged on or before D wins (else the oldest one, for earlier dates).
+-- proc_code has no upd_dtm: it is read whole each run, and core dates a
+-- version by the run that read it. The version valid on D wins; for a date
+-- before the first read, the first version.
 drop table if exists scenario_input.proc_code;
 create unlogged table scenario_input.proc_code as
-select distinct on (c.proc_cd)
-       c.proc_cd, c.sector_cd, c.legal_days, c.open_yn
-from staging.civ_proc_code c
-join audit.batch b on b.batch_id = c.batch_id and b.status = 'loaded'
-order by c.proc_cd,
-         (coalesce(b.logical_date, b.delivery_date, scenario_input.as_of()) <= scenario_input.as_of()) desc,
-         case when coalesce(b.logical_date, b.delivery_date, scenario_input.as_of()) <= scenario_input.as_of()
-              then -c.batch_id else c.batch_id end;
-comment on table scenario_input.proc_code is 'Procedure codes (legal_days, open_yn) as read on or before the as-of date.';
+select distinct on (i.proc_cd)
+       i.proc_cd, h.sector_cd, h.legal_days, h.open_yn
+from core.procedure_history h
+join core.procedure i on i.procedure_sk = h.procedure_sk
+order by i.proc_cd,
+         (h.valid_from < (select scenario_input.as_of() + 1)) desc,
+         case when h.valid_from < (select scenario_input.as_of() + 1) then h.valid_from end desc,
+         h.valid_from;
+comment on table scenario_input.proc_code is
+    'Procedure codes (legal_days, open_yn) as read on or before the as-of date (else first read), from core.procedure.';
 
 drop table if exists scenario_input.petition;
 create unlogged table scenario_input.petition as
 with ptn as (
-    select distinct on (p.ptn_no)
-           p.ptn_no, p.proc_cd, p.rcpt_dtm, p.apln_type, p.apln_id, p.dept_cd, p.chrg_emp_no, p.stat_cd,
-           p.rslt_cd, p.cmpl_dtm
-    from staging.civ_petition p
-    join audit.batch b on b.batch_id = p.batch_id and b.status = 'loaded'
-    where p.upd_dtm < scenario_input.as_of() + 1
-    order by p.ptn_no, p.upd_dtm desc
-), step as (
-    select distinct on (s.ptn_no, s.step_seq) s.ptn_no, s.step_seq, s.step_cd
-    from staging.civ_petition_step s
-    join audit.batch b on b.batch_id = s.batch_id and b.status = 'loaded'
-    where s.upd_dtm < scenario_input.as_of() + 1
-    order by s.ptn_no, s.step_seq, s.upd_dtm desc
+    select h.petition_sk, i.ptn_no, h.proc_cd, h.rcpt_dtm, h.apln_type, h.apln_id, h.dept_cd, h.chrg_emp_no,
+           h.stat_cd, h.rslt_cd, h.cmpl_dtm
+    from core.petition_history h
+    join core.petition i on i.petition_sk = h.petition_sk
+    where h.valid_from < (select scenario_input.as_of() + 1)
+      and (h.valid_to is null or h.valid_to >= (select scenario_input.as_of() + 1))
 ), extn as (
-    select ptn_no, count(*)::int as extn_count from step where step_cd = 'EXTN' group by ptn_no
+    select s.petition_sk, count(*)::int as extn_count
+    from core.petition_step_history s
+    where s.step_cd = 'EXTN'
+      and s.valid_from < (select scenario_input.as_of() + 1)
+      and (s.valid_to is null or s.valid_to >= (select scenario_input.as_of() + 1))
+    group by s.petition_sk
 )
-select ptn.*, coalesce(extn.extn_count, 0) as extn_count
-from ptn left join extn using (ptn_no);
+select ptn.ptn_no, ptn.proc_cd, ptn.rcpt_dtm, ptn.apln_type, ptn.apln_id, ptn.dept_cd, ptn.chrg_emp_no,
+       ptn.stat_cd, ptn.rslt_cd, ptn.cmpl_dtm, coalesce(extn.extn_count, 0) as extn_count
+from ptn left join extn on extn.petition_sk = ptn.petition_sk;
 create index on scenario_input.petition (apln_id);
-comment on table scenario_input.petition is 'Petitions, newest version known by the as-of date, with their number of EXTN steps.';
+comment on table scenario_input.petition is
+    'Petitions, version valid on the as-of date (core.petition), with their number of EXTN steps valid then '
+    '(core.petition_step).';
