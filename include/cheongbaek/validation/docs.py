@@ -43,7 +43,7 @@ def _file_context(home: str) -> Any:
     root = Path(home)
     root.mkdir(parents=True, exist_ok=True)
     context = gx.get_context(mode="file", project_root_dir=str(root))
-    sites = context.get_config().data_docs_sites or {}
+    sites = context.get_config().data_docs_sites or {}  # type: ignore[union-attr]
     if SITE not in sites:
         context.add_data_docs_site(SITE, {
             "class_name": "SiteBuilder",

@@ -192,7 +192,7 @@ def _context() -> Any:
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     try:
-        context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+        context.variables.progress_bars = {"globally": False, "metric_calculations": False}  # type: ignore[assignment]
     except Exception:  # older/newer variable layouts: progress bars are cosmetic
         log.debug("could not switch GX progress bars off", exc_info=True)
     context.data_sources.add_pandas("cheongbaek")
