@@ -1,4 +1,5 @@
-"""Publication of OPEN petitions and Clean Finance on a hand-made staging world.
+"""Publication of OPEN petitions and Clean Finance on a hand-made staging world,
+reconciled into core (which the publication reads).
 
 The fixture is small enough to work every expected value out by hand (the
 comments say how), and holds every trap disclosure.md names: a memo with an
@@ -144,8 +145,12 @@ insert into staging.fin_payment values
 
 @pytest.fixture
 def world(warehouse: str, publish_dir: Path) -> str:
+    """The fixture staged, then reconciled into core (which the publication reads), as the pipeline chains them."""
+    from cheongbaek.reconcile.runner import reconcile
+
     with psycopg.connect(warehouse) as conn:
         conn.execute(FIXTURE)
+    reconcile(D)
     return warehouse
 
 
@@ -276,7 +281,8 @@ def test_tampered_publication_leaves_latest(world: str, publish_dir: Path, monke
 
     monkeypatch.setattr(site, "write_site", leaky)
     with psycopg.connect(world, autocommit=True) as conn:
-        conn.execute("update staging.fin_budget set bdgt_amt = 1 where biz_cd = 'B002'")
+        conn.execute("update core.budget_history h set bdgt_amt = 1 from core.budget i"
+                     " where i.budget_sk = h.budget_sk and i.biz_cd = 'B002'")
     with pytest.raises(guard.PrivacyLeak) as err:
         runner.publish(D)
     kinds = {f.kind for f in err.value.findings}

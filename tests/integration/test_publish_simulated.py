@@ -39,6 +39,9 @@ def test_publish_simulated_tiny_world(warehouse: str, legacy_dbs: dict[str, str]
     if petitions == 0 or contracts == 0:
         pytest.skip("the ingest runner does not load staging yet")
 
+    from cheongbaek.reconcile.runner import reconcile
+
+    reconcile(as_of)  # staging feeds core, core feeds the publication
     summary = publish(as_of)
     folder = Path(summary["folder"])
     assert (publish_dir / "latest").resolve() == folder

@@ -2,7 +2,9 @@
 
 One run, one transaction, one new folder:
 
-1. refresh the ``disclosure`` tables from staging as of D (sql/build.sql);
+1. refresh the ``disclosure`` tables from the reconciled warehouse (``core``)
+   as of D (sql/build.sql); the pipeline reconciles first (the core Asset
+   schedules this DAG), a caller loading staging by hand reconciles before;
 2. write every dataset as CSV and Parquet, one Frictionless
    ``datapackage.json``, the contracts as an OCDS release package and the
    citizen site into a NEW folder ``<publish_dir>/<D>-<seq>/``;
@@ -100,10 +102,12 @@ def business_calendar(start: dt.date, end: dt.date) -> list[tuple[dt.date, bool,
 def _calendar_range(conn: psycopg.Connection[Any], as_of: dt.date) -> tuple[dt.date, dt.date]:
     """From the oldest receipt to well past the latest possible due date."""
     row = conn.execute(
-        """select (select min(rcpt_dtm)::date from staging.civ_petition),
-                  coalesce((select max(legal_days) from staging.civ_proc_code), 0),
-                  coalesce((select max(n) from (select count(distinct step_seq) as n from staging.civ_petition_step
-                                                where step_cd = 'EXTN' group by ptn_no) e), 0)""",
+        """select (select min(rcpt_dtm)::date from core.petition_history),
+                  coalesce((select max(legal_days) from core.procedure_history), 0),
+                  coalesce((select max(n) from (select count(distinct i.step_seq) as n
+                                                from core.petition_step_history s
+                                                join core.petition_step i using (petition_step_sk)
+                                                where s.step_cd = 'EXTN' group by i.ptn_no) e), 0)""",
     ).fetchone()
     assert row is not None
     oldest, max_days, max_extn = row

@@ -1,55 +1,49 @@
--- Refresh the disclosure tables from staging, as of D.
+-- Refresh the disclosure tables from the reconciled warehouse (core), as of D.
 --
 -- Runs inside the publication's transaction, after runner.py created and
 -- filled the temp tables pub_param (as_of), pub_calendar (d, is_bday,
 -- bday_no = business days up to and including d), pub_legal_dong
 -- (sigungu_cd, sigungu_nm), pub_sector (proc_cd, sector_cd, sector_nm) and
--- pub_step_code (step_cd, step_order, step_nm). Only loaded batches count;
--- file rows delivered on or before D and database rows changed on or before
--- D; the newest version of a key wins. Nothing here reads core (built in
--- parallel) and nothing free-text (memo, addresses) is ever selected.
+-- pub_step_code (step_cd, step_order, step_nm). Lineage: staging feeds core
+-- (loaded batches only), core feeds the disclosure. A key's version as of D
+-- is the one valid on D: valid_from (the delivery day of a file row, the
+-- upd_dt/upd_dtm of a database row, the reading run's date for the procedure
+-- codes) on or before D, and no later version known by D (valid_to null or
+-- after D). Core holds no free text and no address (memo, apln_addr, addr):
+-- nothing of the kind can be selected here.
 
 -- ------------------------------------------------------------ as-of inputs
 create temp table pub_dept on commit drop as
-select distinct on (d.dept_cd) d.dept_cd, d.dept_nm
-from staging.hr_dept d
-join audit.batch b on b.batch_id = d.batch_id and b.status = 'loaded'
-where d.delivery_date <= (select as_of from pub_param)
-order by d.dept_cd, d.delivery_date desc, d.batch_id desc, d.line_no desc;
+select i.dept_cd, h.dept_nm
+from core.department_history h
+join core.department i on i.department_sk = h.department_sk
+where h.valid_from < (select as_of from pub_param) + 1
+  and (h.valid_to is null or h.valid_to >= (select as_of from pub_param) + 1);
 
--- HR_EMP is a full daily snapshot: officials come from the newest one <= D.
+-- HR_EMP is a full daily snapshot: an official's name and title are those of
+-- the employee's record as it stood on D (the version valid on D).
 create temp table pub_emp on commit drop as
-with snap as (
-    select max(e.delivery_date) as day
-    from staging.hr_emp e
-    join audit.batch b on b.batch_id = e.batch_id and b.status = 'loaded'
-    where e.delivery_date <= (select as_of from pub_param)
-)
-select distinct on (e.emp_no) e.emp_no, e.emp_nm, e.title
-from staging.hr_emp e
-join audit.batch b on b.batch_id = e.batch_id and b.status = 'loaded'
-join snap on e.delivery_date = snap.day
-order by e.emp_no, e.batch_id desc, e.line_no desc;
+select i.emp_no, h.emp_nm, h.title
+from core.employee_history h
+join core.employee i on i.employee_sk = h.employee_sk
+where h.valid_from < (select as_of from pub_param) + 1
+  and (h.valid_to is null or h.valid_to >= (select as_of from pub_param) + 1);
 
--- proc_code is read whole each time: the newest loaded batch not after D.
+-- proc_code is read whole each run: the version read on or before D.
 create temp table pub_proc on commit drop as
-select p.proc_cd, p.sector_cd, p.proc_nm, p.legal_days, p.open_yn
-from staging.civ_proc_code p
-where p.batch_id = (
-    select max(b.batch_id)
-    from audit.batch b
-    where b.status = 'loaded'
-      and b.batch_id in (select distinct batch_id from staging.civ_proc_code)
-      and coalesce(b.logical_date, b.delivery_date, (select as_of from pub_param)) <= (select as_of from pub_param)
-);
+select i.proc_cd, h.sector_cd, h.proc_nm, h.legal_days, h.open_yn
+from core.procedure_history h
+join core.procedure i on i.procedure_sk = h.procedure_sk
+where h.valid_from < (select as_of from pub_param) + 1
+  and (h.valid_to is null or h.valid_to >= (select as_of from pub_param) + 1);
 
 create temp table pub_ptn on commit drop as
-select distinct on (p.ptn_no) p.ptn_no, p.proc_cd, p.rcpt_dtm, p.apln_type, p.apln_nm, p.pnu, p.dept_cd,
-       p.chrg_emp_no, p.stat_cd, p.rslt_cd, p.cmpl_dtm
-from staging.civ_petition p
-join audit.batch b on b.batch_id = p.batch_id and b.status = 'loaded'
-where p.upd_dtm < (select as_of from pub_param) + 1
-order by p.ptn_no, p.upd_dtm desc, p.batch_id desc;
+select h.petition_sk, i.ptn_no, h.proc_cd, h.rcpt_dtm, h.apln_type, h.apln_nm, h.pnu, h.dept_cd,
+       h.chrg_emp_no, h.stat_cd, h.rslt_cd, h.cmpl_dtm
+from core.petition_history h
+join core.petition i on i.petition_sk = h.petition_sk
+where h.valid_from < (select as_of from pub_param) + 1
+  and (h.valid_to is null or h.valid_to >= (select as_of from pub_param) + 1);
 
 -- Petitions of disclosed procedures only (and with a receipt date to count from).
 create temp table pub_open_ptn on commit drop as
@@ -59,49 +53,44 @@ join pub_proc pr on pr.proc_cd = t.proc_cd and pr.open_yn = 'Y'
 where t.rcpt_dtm is not null and pr.legal_days is not null;
 
 create temp table pub_step on commit drop as
-select distinct on (s.ptn_no, s.step_seq) s.ptn_no, s.step_seq, s.step_cd, s.step_dtm, s.emp_no, s.dept_cd
-from staging.civ_petition_step s
-join audit.batch b on b.batch_id = s.batch_id and b.status = 'loaded'
-where s.upd_dtm < (select as_of from pub_param) + 1
-  and s.ptn_no in (select ptn_no from pub_open_ptn)
-order by s.ptn_no, s.step_seq, s.upd_dtm desc, s.batch_id desc;
+select i.ptn_no, i.step_seq, s.step_cd, s.step_dtm, s.emp_no, s.dept_cd
+from core.petition_step_history s
+join core.petition_step i on i.petition_step_sk = s.petition_step_sk
+where s.valid_from < (select as_of from pub_param) + 1
+  and (s.valid_to is null or s.valid_to >= (select as_of from pub_param) + 1)
+  and s.petition_sk in (select petition_sk from pub_open_ptn);
 
 create temp table pub_budget on commit drop as
-select distinct on (x.fscl_yr, x.biz_cd) x.fscl_yr, x.biz_cd, x.dept_cd, x.biz_nm, x.bdgt_amt, x.supl_amt
-from staging.fin_budget x
-join audit.batch b on b.batch_id = x.batch_id and b.status = 'loaded'
-where x.upd_dt < (select as_of from pub_param) + 1
-order by x.fscl_yr, x.biz_cd, x.upd_dt desc, x.batch_id desc;
+select i.fscl_yr, i.biz_cd, h.dept_cd, h.biz_nm, h.bdgt_amt, h.supl_amt
+from core.budget_history h
+join core.budget i on i.budget_sk = h.budget_sk
+where h.valid_from < (select as_of from pub_param) + 1
+  and (h.valid_to is null or h.valid_to >= (select as_of from pub_param) + 1);
 
 create temp table pub_vendor on commit drop as
-select distinct on (x.vndr_id) x.vndr_id, x.brn, x.vndr_nm
-from staging.fin_vendor x
-join audit.batch b on b.batch_id = x.batch_id and b.status = 'loaded'
-where x.upd_dt < (select as_of from pub_param) + 1
-order by x.vndr_id, x.upd_dt desc, x.batch_id desc;
+select i.vndr_id, h.brn, h.vndr_nm
+from core.vendor_history h
+join core.vendor i on i.vendor_sk = h.vendor_sk
+where h.valid_from < (select as_of from pub_param) + 1
+  and (h.valid_to is null or h.valid_to >= (select as_of from pub_param) + 1);
 
 create temp table pub_contract on commit drop as
-select * from (
-    select distinct on (x.cntr_no) x.cntr_no, x.fscl_yr, x.dept_cd, x.biz_cd, x.cntr_nm, x.cntr_mthd_cd, x.vndr_id,
-           x.cntr_amt, x.cntr_dt, x.strt_dt, x.end_dt, x.del_yn
-    from staging.fin_contract x
-    join audit.batch b on b.batch_id = x.batch_id and b.status = 'loaded'
-    where x.upd_dt < (select as_of from pub_param) + 1
-    order by x.cntr_no, x.upd_dt desc, x.batch_id desc
-) v
-where v.del_yn is distinct from 'Y';
+select i.cntr_no, h.fscl_yr, h.dept_cd, h.biz_cd, h.cntr_nm, h.cntr_mthd_cd, h.vndr_id,
+       h.cntr_amt, h.cntr_dt, h.strt_dt, h.end_dt, h.del_yn
+from core.contract_history h
+join core.contract i on i.contract_sk = h.contract_sk
+where h.valid_from < (select as_of from pub_param) + 1
+  and (h.valid_to is null or h.valid_to >= (select as_of from pub_param) + 1)
+  and h.del_yn is distinct from 'Y';
 
--- Live payments made on or before D (the newest version decides cancellation).
+-- Live payments made on or before D (the version valid on D decides cancellation).
 create temp table pub_payment on commit drop as
-select * from (
-    select distinct on (x.pay_no) x.pay_no, x.fscl_yr, x.dept_cd, x.biz_cd, x.cntr_no, x.vndr_id, x.pay_amt,
-           x.pay_dt, x.del_yn
-    from staging.fin_payment x
-    join audit.batch b on b.batch_id = x.batch_id and b.status = 'loaded'
-    where x.upd_dt < (select as_of from pub_param) + 1
-    order by x.pay_no, x.upd_dt desc, x.batch_id desc
-) v
-where v.del_yn is distinct from 'Y' and v.pay_dt <= (select as_of from pub_param);
+select i.pay_no, h.fscl_yr, h.dept_cd, h.biz_cd, h.cntr_no, h.vndr_id, h.pay_amt, h.pay_dt, h.del_yn
+from core.payment_history h
+join core.payment i on i.payment_sk = h.payment_sk
+where h.valid_from < (select as_of from pub_param) + 1
+  and (h.valid_to is null or h.valid_to >= (select as_of from pub_param) + 1)
+  and h.del_yn is distinct from 'Y' and h.pay_dt <= (select as_of from pub_param);
 
 -- ------------------------------------------------------------ refresh
 delete from disclosure.open_petition_steps;
