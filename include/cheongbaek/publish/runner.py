@@ -128,6 +128,9 @@ def _load_temp_inputs(conn: psycopg.Connection[Any], as_of: dt.date) -> None:
     with conn.cursor().copy("copy pub_calendar (d, is_bday, bday_no) from stdin") as cp:
         for rec in business_calendar(start, end):
             cp.write_row(rec)
+    # Due dates look business days up by their count, once per petition.
+    conn.execute("create index on pub_calendar (bday_no) where is_bday")
+    conn.execute("analyze pub_calendar")
     conn.execute("create temp table pub_legal_dong (sigungu_cd text primary key, sigungu_nm text) on commit drop")
     districts = {r["sigungu_cd"]: r["sigungu_nm"] for r in _read_reference("seoul_legal_dong.csv")}
     with conn.cursor().copy("copy pub_legal_dong from stdin") as cp:
