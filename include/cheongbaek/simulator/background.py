@@ -279,9 +279,9 @@ class Background:
         n_vendors = 8 * self.f
         banks, prefixes = bytearray(), array("H")
         for _ in range(n_vendors):
-            _vid, (bank, acct) = self.vendor()
-            banks.append(BANKS.index(bank))
-            prefixes.append(int(acct[:3]))
+            _vid, (v_bank, v_acct) = self.vendor()
+            banks.append(BANKS.index(v_bank))
+            prefixes.append(int(v_acct[:3]))
         assert s.seq["vndr"] == v0 + n_vendors and s.seq["acct"] == a0 + n_vendors
 
         def some_vendor() -> tuple[str, tuple[str, str]]:
