@@ -66,31 +66,34 @@ where h.{entity}_sk = i.{entity}_sk and {ik_match} and not k.fast;
 -- The affected keys' whole history, recomputed from every loaded version:
 -- the newest version of a key on one version_at wins (src_order, then batch),
 -- a version equal to the one before it is no new version (type 2), and
--- valid_to is the next version's valid_from.
+-- valid_to is the next version's valid_from. One sort (by surrogate key, which
+-- stands for the natural key one to one) serves the distinct and both windows;
+-- references are joined last.
 insert into core.{entity}_history ({entity}_sk, valid_from, valid_to, is_current, batch_id, {attrs}{ref_cols}, orphan)
 with src as (
-    select distinct on ({s_keys}, s.version_at) i.{entity}_sk, s.*
+    select distinct on (i.{entity}_sk, s.version_at) i.{entity}_sk, s.*
     from ({source}) s
     join _k k on {sk_match} and not k.fast
     join core.{entity} i on {si_match}
-    order by {s_keys}, s.version_at, s.src_order desc, s.batch_id desc
+    order by i.{entity}_sk, s.version_at, s.src_order desc, s.batch_id desc
+),
+hashed as (
+    select src.*, md5(row({src_attrs})::text) as _hash from src
 ),
 marked as (
-    select src.*,
-           md5(row({src_attrs})::text) is distinct from
-           lag(md5(row({src_attrs})::text)) over (partition by src.{entity}_sk order by src.version_at) as changed
-    from src
+    select hashed.*,
+           _hash is distinct from lag(_hash) over (partition by {entity}_sk order by version_at) as _changed
+    from hashed
 ),
 kept as (
-    select * from marked where changed
+    select marked.*, lead(version_at) over (partition by {entity}_sk order by version_at) as _next
+    from marked
+    where _changed
 )
-select kept.{entity}_sk, kept.version_at,
-       lead(kept.version_at) over w,
-       lead(kept.version_at) over w is null,
+select kept.{entity}_sk, kept.version_at, kept._next, kept._next is null,
        kept.batch_id, {kept_attrs}{ref_values}, {orphan}
 from kept
-{ref_joins}
-window w as (partition by kept.{entity}_sk order by kept.version_at);
+{ref_joins};
 
 -- name: append_history
 -- The fast keys' new versions, exactly as insert_history would compute them:
@@ -123,22 +126,23 @@ src as (
     ) u
     order by u.{entity}_sk, u.version_at, u.src_order desc, u.batch_id desc
 ),
+hashed as (
+    select src.*, md5(row({src_attrs})::text) as _hash from src
+),
 marked as (
-    select src.*,
-           md5(row({src_attrs})::text) is distinct from
-           lag(md5(row({src_attrs})::text)) over (partition by src.{entity}_sk order by src.version_at) as changed
-    from src
+    select hashed.*,
+           _hash is distinct from lag(_hash) over (partition by {entity}_sk order by version_at) as _changed
+    from hashed
 ),
 kept as (
-    select * from marked where changed and is_new
+    select marked.*, lead(version_at) over (partition by {entity}_sk order by version_at) as _next
+    from marked
+    where _changed and is_new
 )
-select kept.{entity}_sk, kept.version_at as valid_from,
-       lead(kept.version_at) over w as valid_to,
-       lead(kept.version_at) over w is null as is_current,
+select kept.{entity}_sk, kept.version_at as valid_from, kept._next as valid_to, kept._next is null as is_current,
        kept.batch_id, {kept_attrs}{ref_values_named}, {orphan} as orphan
 from kept
-{ref_joins}
-window w as (partition by kept.{entity}_sk order by kept.version_at);
+{ref_joins};
 
 -- name: close_current
 -- A fast key's current version ends where its first new version begins.
