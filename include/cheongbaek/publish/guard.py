@@ -102,6 +102,12 @@ class PrivacyLeak(Exception):
         super().__init__(f"privacy guard: {len(findings)} finding(s): {shown}{more}")
 
 
+# Lineage: the published data comes from core (publish/sql/build.sql), but the
+# guard's knowledge deliberately comes from staging, every version of every
+# batch: core leaves out the addresses and free text (apln_addr, addr,
+# plat_plc, memo, viol_cn) that the guard must know in order to recognise them
+# in a file, and a value staged once must never be published, whatever core
+# or the as-of date say. Nothing read here is ever published.
 _KNOWLEDGE_SQL = {
     "person_names": """
         select apln_nm from staging.civ_petition where apln_type = '1'
