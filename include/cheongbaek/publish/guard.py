@@ -180,6 +180,12 @@ class _Scanner:
         self.findings: list[Finding] = []
         self._seen: set[tuple[str, str, str]] = set()
         self._cache: dict[tuple[str, bool], tuple[tuple[str, str], ...]] = {}
+        # The other amount of every pair by one of them: a row is checked against
+        # the pairs of its own numbers, not against every pair the warehouse knows.
+        self._partners: dict[int, set[int]] = {}
+        for a, b in knowledge.amount_pairs:
+            if a != b:
+                self._partners.setdefault(a, set()).add(b)
 
     def add(self, file: str, where: str, kind: str, hint: str) -> None:
         key = (file, where, kind)
@@ -258,8 +264,9 @@ class _Scanner:
                 numbers.add(int(str(v).replace(",", "")))
             except ValueError:
                 continue
-        for a, b in self.k.amount_pairs:
-            if a in numbers and b in numbers and a != b:
+        for a in numbers:
+            partners = self._partners.get(a)
+            if partners and not partners.isdisjoint(numbers):
                 self.add(file, where, TAX_DUTY_PAYROLL, "amounts of a person-level payroll or tax record")
                 return
 
