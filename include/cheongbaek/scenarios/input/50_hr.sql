@@ -58,5 +58,6 @@ from core.payroll_history h
 join core.payroll i on i.payroll_sk = h.payroll_sk
 where h.valid_from < (select scenario_input.as_of() + 1)
   and (h.valid_to is null or h.valid_to >= (select scenario_input.as_of() + 1));
-create index on scenario_input.pay (emp_no);
+-- No index: HR-01 and HR-02 read every row (a hash join, an aggregate), and an
+-- index on the biggest input table cost as much as building the table.
 comment on table scenario_input.pay is 'Payroll rows, version of (pay_ym, emp_no) valid on the as-of date, from core.payroll.';
