@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from importlib import resources
 
 import psycopg
@@ -53,6 +54,9 @@ def test_civil_incremental_each_version_once(warehouse: str, legacy_dbs: dict[st
         assert wm == (dt.datetime(2025, 3, 3, 23, 59, 59),)
         assert conn.execute("select reason from quarantine.record").fetchall() == [
             ("expect_column_values_to_be_in_set:stat_cd",)]
+        # the record of a row quarantined by validation is built when it is quarantined: the source row as JSON
+        record = json.loads(conn.execute("select record from quarantine.record").fetchone()[0])
+        assert record["ptn_no"] == "P3" and record["stat_cd"] == "XXX"
 
     # rerun as of the same day: nothing new, staging and quarantine identical
     again = ingest_system("civil", D1)

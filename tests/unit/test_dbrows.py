@@ -132,3 +132,14 @@ def test_civil_permit_business_and_codes_passed_on() -> None:
 def test_wrong_arity_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="expected"):
         dbrows.normalise("civil", "proc_code", ("10001",), D, KEY)
+
+
+def test_record_built_lazily_is_the_same() -> None:
+    """with_record=False leaves the record to record_json, which builds exactly what normalise keeps."""
+    rec = ("V0000001", BRN, "(주)청백", "홍길동", rrn(), "서울시 중구", "004", "123-456", "01", None, UPD)
+    full = dbrows.normalise("finance", "tb_vendor", rec, D, KEY)
+    lazy = dbrows.normalise("finance", "tb_vendor", rec, D, KEY, with_record=False)
+    assert isinstance(full, Row) and isinstance(lazy, Row)
+    assert lazy.values == full.values and lazy.record == ""
+    assert dbrows.record_json("finance", "tb_vendor", rec, D, KEY) == full.record
+    assert rrn() not in full.record

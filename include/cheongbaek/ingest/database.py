@@ -22,7 +22,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from cheongbaek import db
+from cheongbaek import config, db
 from cheongbaek.ingest import loader
 from cheongbaek.ingest.files import RunSummary
 from cheongbaek.ingest.records import DB_TABLES, Reject, Row
@@ -83,6 +83,7 @@ def _ingest_table(conn: psycopg.Connection[Any], source_conn: psycopg.Connection
     key_pos = [stg_cols.index(k) for k in (*keys, *([version] if version else []))]
     src_key_pos = [src_cols.index(k) for k in (*keys, *([version] if version else []))]
     version_pos = src_cols.index(version) if version else None
+    key = config.pseudonym_key()  # once, not per row
     digest = hashlib.sha256()
     high: list[dt.datetime] = []
     reject_keys: dict[int, str] = {}
@@ -114,12 +115,17 @@ def _ingest_table(conn: psycopg.Connection[Any], source_conn: psycopg.Connection
                 v = rec[version_pos]
                 if v is not None and (not high or v > high[0]):
                     high[:] = [v]
-            item = dbrows.normalise(system, table, tuple(rec), as_of)
+            raw = tuple(rec)
+            item = dbrows.normalise(system, table, raw, as_of, key, with_record=False)
             if isinstance(item, Row):
-                yield Row(ordinal, item.values, item.record)
+                yield Row(ordinal, item.values, "", raw)
             else:
                 reject_keys[ordinal] = "|".join(_key_text(rec[i]) for i in src_key_pos)
                 yield Reject(ordinal, item.reason, item.detail, item.record)
+
+    def record_of(item: Row) -> str:
+        assert item.source is not None
+        return dbrows.record_json(system, table, item.source, as_of, key)
 
     def src_key(item: Row | Reject, _pos: int) -> str:
         if isinstance(item, Row):
@@ -132,7 +138,7 @@ def _ingest_table(conn: psycopg.Connection[Any], source_conn: psycopg.Connection
     try:
         with conn.transaction():
             landed = loader.land(conn, table=staging_table, columns=stg_cols, items=items(),
-                                            src_key=src_key if version else None)
+                                            src_key=src_key if version else None, record_of=record_of)
             counts = loader.settle_db(conn, batch_id=batch_id, system=system, source_name=source_name,
                                       table=staging_table, columns=stg_cols, keys=keys, version=version)
             if counts["rows_in"] == 0:

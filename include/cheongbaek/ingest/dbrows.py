@@ -226,12 +226,15 @@ _CONVERT: dict[str, Callable[[Any, str], Any]] = {INT: _int, NUM: _num, DATE: _d
 
 
 def normalise(system: str, table: str, record: tuple[Any, ...], ref_date: dt.date,
-              key: bytes | None = None) -> Row | Reject:
+              key: bytes | None = None, *, with_record: bool = True) -> Row | Reject:
     """One legacy row (values in ``source_columns`` order) -> a Row in ``staging_columns`` order, or a Reject.
 
     ``ref_date`` is the run's date D (the reference for "a birth date not in
     the future"). ``line_no`` is 0: the engine numbers rows. The record kept
-    for quarantine is the source row as JSON, RRNs replaced by pseudonyms.
+    for quarantine is the source row as JSON, RRNs replaced by pseudonyms
+    (:func:`record_json`); with ``with_record=False`` a Row carries an empty
+    record (the loader builds it only for a row it quarantines), a Reject
+    always carries it.
     """
     spec = _spec(system, table)
     if len(record) != len(spec):
@@ -239,40 +242,55 @@ def normalise(system: str, table: str, record: tuple[Any, ...], ref_date: dt.dat
     parties = _parties(ref_date, key, None if key is not None else os.environ.get("CHEONGBAEK_PSEUDONYM_KEY"))
     k = parties.key
     assert k is not None
-    raw = dict(zip((c for c, _, _ in spec), record, strict=True))
-    shown: dict[str, Any] = {}
     values: list[Any] = []
     error: ParseError | None = None
     for (col, kind, ptype_col), v in zip(spec, record, strict=True):
-        shown[col] = _jsonable(v)
         if kind == PERSON or ptype_col is not None:
-            ptype = "1" if kind == PERSON else _text(raw[ptype_col])
-            pid, status = parties.get(ptype, None if v is None else str(v))
-            if pid is not None and pid.startswith(privacy.PSEUDONYM_PREFIX):
-                shown[col] = pid
-            values.extend((pid, status))
-            continue
-        if isinstance(v, str) and privacy.RRN_SHAPED.search(v):
-            shown[col] = privacy.scrub_text(v, k)
-        if kind == TEXT:
+            ptype = "1" if kind == PERSON else _text(record[_position(system, table, ptype_col)])
+            values.extend(parties.get(ptype, None if v is None else str(v)))
+        elif kind == TEXT:
             values.append(_text(v))
         elif kind == FREE:
             values.append(_free(v, k))
         elif kind == BRN:
-            s = _text(v)
-            values.append(privacy.brn_digits(s) if s is not None else None)
+            t = _text(v)
+            values.append(privacy.brn_digits(t) if t is not None else None)
         elif kind == EMP9:
             values.append(_emp9(v))
         elif kind == PNU:
-            s = _text(v)
-            values.append(pnu_value(s) if s is not None else None)
+            t = _text(v)
+            values.append(pnu_value(t) if t is not None else None)
         else:
             try:
                 values.append(_CONVERT[kind](v, col))
             except ParseError as e:
                 error = error or e
                 values.append(None)
-    text = json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
     if error is not None:
-        return Reject(0, error.reason, error.detail, text)
-    return Row(0, tuple(values), text)
+        return Reject(0, error.reason, error.detail, record_json(system, table, record, ref_date, key))
+    return Row(0, tuple(values), record_json(system, table, record, ref_date, key) if with_record else "")
+
+
+@lru_cache(maxsize=256)
+def _position(system: str, table: str, col: str) -> int:
+    return [c for c, _, _ in _spec(system, table)].index(col)
+
+
+def record_json(system: str, table: str, record: tuple[Any, ...], ref_date: dt.date, key: bytes | None = None) -> str:
+    """The source row as JSON for quarantine: party identifiers as their pseudonyms, RRN-shaped text scrubbed."""
+    spec = _spec(system, table)
+    parties = _parties(ref_date, key, None if key is not None else os.environ.get("CHEONGBAEK_PSEUDONYM_KEY"))
+    k = parties.key
+    assert k is not None
+    shown: dict[str, Any] = {}
+    for (col, kind, ptype_col), v in zip(spec, record, strict=True):
+        shown[col] = _jsonable(v)
+        if kind == PERSON or ptype_col is not None:
+            ptype = "1" if kind == PERSON else _text(record[_position(system, table, ptype_col)])
+            pid, _status = parties.get(ptype, None if v is None else str(v))
+            if pid is not None and pid.startswith(privacy.PSEUDONYM_PREFIX):
+                shown[col] = pid
+            continue
+        if isinstance(v, str) and privacy.RRN_SHAPED.search(v):
+            shown[col] = privacy.scrub_text(v, k)
+    return json.dumps(shown, ensure_ascii=False, separators=(",", ":"))

@@ -148,7 +148,7 @@ def _copy_types(conn: psycopg.Connection[Any], copy_columns: list[str]) -> list[
 
 def land(conn: psycopg.Connection[Any], *, table: str, columns: list[str],
          items: Iterable[Row | Reject], src_key: Callable[[Row | Reject, int], str] | None = None,
-         binary: bool = False) -> Landed:
+         binary: bool = False, record_of: Callable[[Row], str] | None = None) -> Landed:
     """Validate ``items`` chunk by chunk and COPY them into the landing table ``_ld``.
 
     ``binary`` COPY is about twice as fast as text but needs every value of
@@ -157,7 +157,9 @@ def land(conn: psycopg.Connection[Any], *, table: str, columns: list[str],
     Rows failing a blocking expectation land with their reason and record
     only; Rejects land with the parser's reason. ``src_key`` (database
     sources) names a quarantined row's source version so that a re-read
-    overlap can recognise it. Returns the accumulated expectation statistics
+    overlap can recognise it. ``record_of`` (database sources, whose rows
+    are never settled as duplicates in SQL) builds a Row's record only when
+    validation quarantines it; the others land without one. Returns the accumulated expectation statistics
     the seconds spent in Great Expectations and the GX result of the first chunk.
     """
     _run(conn, "load_temp", table, columns)
@@ -200,10 +202,11 @@ def land(conn: psycopg.Connection[Any], *, table: str, columns: list[str],
             for pos, r in enumerate(chunk):
                 reason = blocking.get(pos)
                 if reason is None:
-                    write((*r.values, r.line_no, r.record, None, None, pos in warned, None))
+                    write((*r.values, r.line_no, None if record_of else r.record, None, None, pos in warned, None))
                 else:
                     detail = "failed " + ", ".join(details[pos])
-                    write((*nulls, r.line_no, r.record, reason, detail, False, src_key(r, pos) if src_key else None))
+                    write((*nulls, r.line_no, record_of(r) if record_of else r.record, reason, detail, False,
+                           src_key(r, pos) if src_key else None))
             chunk.clear()
 
         for item in items:

@@ -29,7 +29,8 @@ class Row:
 
     line_no: int
     values: tuple[Any, ...]
-    record: str  # the record as delivered, RRNs pseudonymised (kept for quarantine)
+    record: str  # the record as delivered, RRNs pseudonymised (kept for quarantine); "" when built lazily
+    source: tuple[Any, ...] | None = None  # the source row a lazily built record comes from (database rows)
 
 
 @dataclass(frozen=True)
