@@ -10,8 +10,10 @@ import datetime as dt
 import json
 import os
 import resource
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 
 def main() -> None:
@@ -54,7 +56,9 @@ def main() -> None:
         raise SystemExit(f"unknown stage {stage}")
     seconds = time.perf_counter() - started
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"stage": stage, "arg": arg, "seconds": seconds, "peak_rss_mb": rss_mb,
+    head = subprocess.run(["git", "-C", str(Path(__file__).resolve().parents[1]), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True).stdout.strip()
+    print(json.dumps({"stage": stage, "arg": arg, "seconds": seconds, "peak_rss_mb": rss_mb, "commit": head,
                       "loadavg": [load_start, [round(x, 2) for x in os.getloadavg()]], "summary": summary},
                      default=str))
 
