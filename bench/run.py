@@ -191,18 +191,30 @@ def previous_delivery_day(drop: Path, as_of: dt.date) -> dt.date:
     return earlier[-1] if earlier else as_of - dt.timedelta(days=1)
 
 
+#: Every stage's result as soon as it ends, so that a run stopped half way leaves its numbers behind.
+PROGRESS: dict[str, list[dict]] = {}
+PROGRESS_FILE: list[Path] = []
+
+
+def _progress(label: str, result: dict) -> dict:
+    PROGRESS.setdefault(label, []).append(result)
+    if PROGRESS_FILE:
+        PROGRESS_FILE[0].write_text(json.dumps(PROGRESS, indent=2, default=str))
+    return result
+
+
 def run_pipeline(as_of: dt.date, env: dict[str, str], label: str, compare: list[dict] | None = None) -> list[dict]:
     """Every stage in order; with ``compare``, first a rolled-back reconcile recomputing every key into it."""
     results = []
     for system in SYSTEMS:
         log(f"{label}: ingest {system}")
-        results.append(run_stage("ingest", system, as_of, env))
+        results.append(_progress(label, run_stage("ingest", system, as_of, env)))
     if compare is not None:
         log(f"{label}: reconcile recomputing every affected key (rolled back, for comparison)")
-        compare.append(run_stage("reconcile-recompute", "-", as_of, env))
+        compare.append(_progress(label, run_stage("reconcile-recompute", "-", as_of, env)))
     for stage in ("reconcile", "scenarios", "publish"):
         log(f"{label}: {stage}")
-        results.append(run_stage(stage, "-", as_of, env))
+        results.append(_progress(label, run_stage(stage, "-", as_of, env)))
     return results
 
 
@@ -250,6 +262,9 @@ def main() -> None:
     if args.simulate_only:
         log(f"world ready: {sum(world.get('rows_written', {}).values()):,} rows")
         return
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    (BENCH / "results").mkdir(exist_ok=True)
+    PROGRESS_FILE.append(BENCH / "results" / f"bench_{args.scale}_{stamp}.partial.json")
     as_of = dt.date.fromisoformat(world["as_of"])
     prev = previous_delivery_day(home / "drop", as_of)
     reset_warehouse(env)
@@ -396,14 +411,13 @@ def main() -> None:
     ]
     table = "\n".join(lines + extra)
     print("\n" + table)
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    (BENCH / "results").mkdir(exist_ok=True)
     (BENCH / "results" / f"bench_{args.scale}_{stamp}.md").write_text(
         f"# Bench scale {args.scale}: full run as of {prev}, next day {as_of} ({stamp}, commit {summary['commit']}), "
         f"{os.cpu_count()} cores\n\n{table}\n")
     (BENCH / "results" / f"bench_{args.scale}_{stamp}.json").write_text(
         json.dumps({"full": full, "next": nxt, "next_reconcile_recompute": recompute, "limits": limits,
                     "summary": summary}, indent=2, default=str))
+    PROGRESS_FILE[0].unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
