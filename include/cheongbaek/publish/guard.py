@@ -174,6 +174,13 @@ def _norm_field(name: str | None) -> str | None:
     return None if name is None else name.strip().lower().replace("-", "_")
 
 
+def _by_len(values: Iterable[str]) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = {}
+    for v in values:
+        out.setdefault(len(v), set()).add(v)
+    return out
+
+
 class _Scanner:
     def __init__(self, knowledge: Knowledge) -> None:
         self.k = knowledge
@@ -186,6 +193,13 @@ class _Scanner:
         for a, b in knowledge.amount_pairs:
             if a != b:
                 self._partners.setdefault(a, set()).add(b)
+        self._amounts = {a for pair in knowledge.amount_pairs for a in pair}
+        self._amounts_cache: dict[str, int | None] = {}
+        self._judged: dict[bool, set[str]] = {False: set(), True: set()}
+        self._addr_by_len = _by_len(knowledge.addresses)
+        self._free_by_len = _by_len(t for t in knowledge.free_texts if len(t) >= 12)
+        self._acct_by_len = _by_len(knowledge.accounts)
+        self._name_by_len = _by_len(p for p in knowledge.person_names if len(p) >= 3)
 
     def add(self, file: str, where: str, kind: str, hint: str) -> None:
         key = (file, where, kind)
@@ -269,6 +283,173 @@ class _Scanner:
             if partners and not partners.isdisjoint(numbers):
                 self.add(file, where, TAX_DUTY_PAYROLL, "amounts of a person-level payroll or tax record")
                 return
+
+    # ------------------------------------------------------------ fast pass
+    # The fast pass judges each distinct value of a file once (with the same
+    # ``_judge`` as the exact scan) and checks rows for amount pairs without
+    # building a location per value. It only decides whether a file is
+    # clean; a file it finds anything in is scanned again by the exact,
+    # value-by-value scan below, which reports every finding with its place.
+    # So the findings are exactly those of the exact scan, and a clean
+    # publication (the usual case) costs one pass over its distinct values.
+    def _amount(self, v: Any) -> int | None:
+        if v is None or isinstance(v, bool):
+            return None
+        s = v if type(v) is str else str(v)
+        try:
+            return self._amounts_cache[s]
+        except KeyError:
+            pass
+        try:
+            n: int | None = int(s.replace(",", ""))
+        except ValueError:
+            n = None
+        if n is not None and n not in self._amounts:
+            n = None
+        self._amounts_cache[s] = n
+        return n
+
+    def _row_hit(self, values: Iterable[Any]) -> bool:
+        nums = {n for n in map(self._amount, values) if n is not None}
+        if len(nums) < 2:
+            return False
+        return any(self._partners.get(a) and not self._partners[a].isdisjoint(nums) for a in nums)
+
+    def _values_dirty(self, values: Iterable[Any], official: bool) -> bool:
+        judged = self._judged[official]
+        for v in values:
+            if v is None or isinstance(v, bool):
+                continue
+            s = v if type(v) is str else str(v)
+            if s in judged:  # judged clean before
+                continue
+            if s.strip():
+                key = (s, official)
+                found = self._cache.get(key)
+                if found is None:
+                    found = self._cache[key] = self._judge(s, False, official)
+                if found:
+                    return True
+            judged.add(s)
+        return False
+
+    def _names_dirty(self, names: Iterable[str]) -> bool:
+        for name in names:
+            if _norm_field(name) in FREE_TEXT_FIELDS | ACCOUNT_FIELDS | TAX_FIELDS:
+                return True
+        return False
+
+    def _columns_dirty(self, columns: list[tuple[str | None, list[Any]]]) -> bool:
+        """Cells by column (name, values in row order): anything to report?"""
+        by_official: dict[bool, set[Any]] = {False: set(), True: set()}
+        for name, values in columns:
+            by_official[_norm_field(name) in OFFICIAL_FIELDS].update(
+                v if v is None or type(v) is str else str(v) for v in values)
+        if self._values_dirty(by_official[False], False) or self._values_dirty(by_official[True], True):
+            return True
+        if not self.k.amount_pairs:
+            return False
+        # rows: only columns holding a known amount can make a pair
+        amount_cols = [values for _, values in columns
+                       if any(self._amount(v) is not None for v in set(
+                           x if x is None or type(x) is str else str(x) for x in values))]
+        if len(amount_cols) < 2:
+            return False
+        return any(self._row_hit(row) for row in zip(*amount_cols))
+
+    def _json_dirty(self, value: Any) -> bool:
+        official_of: dict[str, bool] = {}
+        leaves: dict[bool, set[str]] = {False: set(), True: set()}
+        keys: set[str] = set()
+        check_rows = bool(self.k.amount_pairs)
+
+        def add(v: Any, key: str | None) -> None:
+            if v is None or isinstance(v, bool):
+                return
+            off = official_of.get(key) if key is not None else False
+            if off is None:
+                off = official_of[key] = _norm_field(key) in OFFICIAL_FIELDS  # type: ignore[index]
+            leaves[off].add(v if type(v) is str else str(v))
+
+        stack: list[tuple[Any, str | None]] = [(value, None)]
+        while stack:
+            node, key = stack.pop()
+            if isinstance(node, dict):
+                row = []
+                for k, v in node.items():
+                    sk = str(k)
+                    keys.add(sk)
+                    if isinstance(v, dict | list):
+                        stack.append((v, sk))
+                    else:
+                        row.append(v)
+                        add(v, sk)
+                if check_rows and len(row) >= 2 and self._row_hit(row):
+                    return True
+            elif isinstance(node, list):
+                for v in node:
+                    if isinstance(v, dict | list):
+                        stack.append((v, key))
+                    else:
+                        add(v, key)
+            else:
+                add(node, key)
+        if self._names_dirty(keys) or self._values_dirty(keys, False):
+            return True
+        return self._values_dirty(leaves[False], False) or self._values_dirty(leaves[True], True)
+
+    def _text_line_dirty(self, line: str) -> bool:
+        """A text line: the checks of ``_judge(text=True)`` with set lookups of substrings."""
+        if not line.strip():
+            return False
+        if self._judge(line, False, False):
+            return True
+        k = self.k
+        if self._has_substring(line, self._addr_by_len) or self._has_substring(line, self._free_by_len):
+            return True
+        digits = _digits(line)
+        if len(digits) >= 8 and self._has_substring(digits, self._acct_by_len):
+            return True
+        return bool(k.person_names) and self._has_substring(line, self._name_by_len)
+
+    @staticmethod
+    def _has_substring(s: str, by_len: dict[int, set[str]]) -> bool:
+        n = len(s)
+        for length, values in by_len.items():
+            if length <= n and any(s[i:i + length] in values for i in range(n - length + 1)):
+                return True
+        return False
+
+    def file_dirty(self, path: Path, suffix: str) -> bool:
+        """True when the exact scan of this file would report anything (or might: then it is run)."""
+        if suffix == ".csv":
+            with path.open(newline="", encoding="utf-8-sig") as fh:
+                reader = csv.reader(fh)
+                header = next(reader, [])
+                rows = list(reader)
+            if self._names_dirty(header):
+                return True
+            width = max([len(header), *map(len, rows)])
+            names: list[str | None] = [*header, *([None] * (width - len(header)))]
+            cols = list(zip(*(r if len(r) == width else [*r, *([None] * (width - len(r)))] for r in rows))) \
+                if rows else [() for _ in names]
+            return self._columns_dirty([(n, list(c)) for n, c in zip(names, cols)])
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            table = pq.read_table(path)
+            if self._names_dirty(table.column_names):
+                return True
+            return self._columns_dirty([(n, table.column(n).to_pylist()) for n in table.column_names])
+        if suffix == ".json":
+            return self._json_dirty(json.loads(path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        data = _embedded_json(text)
+        if data is not None:
+            if self._json_dirty(data):
+                return True
+            text = text.replace(_embedded_json_text(text) or "", "")
+        return any(self._text_line_dirty(line) for line in text.splitlines())
 
     # ---------------------------------------------------------------- formats
     def scan_csv(self, path: Path, label: str) -> None:
@@ -354,6 +535,11 @@ def scan(root: Path, knowledge: Knowledge) -> list[Finding]:
     for path in iter_files(root):
         label = str(path.relative_to(root))
         suffix = path.suffix.lower()
+        try:
+            if not scanner.file_dirty(path, suffix):
+                continue
+        except (UnicodeDecodeError, json.JSONDecodeError, OSError, ValueError):
+            pass  # the exact scan below reports it, with what it found before
         try:
             if suffix == ".csv":
                 scanner.scan_csv(path, label)

@@ -145,17 +145,56 @@ def _schemas() -> tuple[dict[str, Any], dict[str, Any]]:
     return package, release
 
 
-def validation_errors(package: Mapping[str, Any]) -> list[str]:
-    """Errors of ``package`` against the OCDS 1.1 release-package schema (offline).
+def _inline_refs(schema: Any, root: Mapping[str, Any], documents: Mapping[str, Any], seen: tuple[str, ...] = ()) -> Any:
+    """``schema`` with every ``$ref`` replaced by its target (draft 4: a ``$ref``'s siblings are ignored).
+
+    ``root`` is the document ``#/...`` refers to; ``documents`` maps a schema
+    URL to its document. Raises ValueError on a recursive reference (such a
+    schema cannot be inlined).
+    """
+    if isinstance(schema, list):
+        return [_inline_refs(v, root, documents, seen) for v in schema]
+    if not isinstance(schema, dict):
+        return schema
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        url, _, fragment = ref.partition("#")
+        doc = documents[url] if url else root
+        key = f"{url or id(root)}#{fragment}"
+        if key in seen:
+            raise ValueError(f"recursive $ref {ref}")
+        target: Any = doc
+        for part in [p for p in fragment.split("/") if p]:
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        return _inline_refs(target, doc, documents, (*seen, key))
+    return {k: _inline_refs(v, root, documents, seen) for k, v in schema.items()}
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    """The release-package validator, built once, with every $ref resolved once.
 
     The package schema refers to the release schema by URL; the URL is mapped
-    to the bundled copy so nothing is fetched.
+    to the bundled copy so nothing is fetched. Both are inlined into one
+    schema (the OCDS schemas are not recursive), so validating a release
+    resolves no reference at all: the same outcome as the referencing
+    validator, at a fraction of the cost per release.
     """
     from jsonschema import Draft4Validator, FormatChecker
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT4
 
     package_schema, release_schema = _schemas()
-    registry = Registry().with_resource(RELEASE_SCHEMA_URL, Resource.from_contents(release_schema, DRAFT4))
-    validator = Draft4Validator(package_schema, registry=registry, format_checker=FormatChecker())
+    try:
+        inlined = _inline_refs(package_schema, package_schema, {RELEASE_SCHEMA_URL: release_schema})
+    except (ValueError, KeyError):
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT4
+
+        registry = Registry().with_resource(RELEASE_SCHEMA_URL, Resource.from_contents(release_schema, DRAFT4))
+        return Draft4Validator(package_schema, registry=registry, format_checker=FormatChecker())
+    return Draft4Validator(inlined, format_checker=FormatChecker())
+
+
+def validation_errors(package: Mapping[str, Any]) -> list[str]:
+    """Errors of ``package`` against the OCDS 1.1 release-package schema (offline)."""
+    validator = _validator()
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(package)]
