@@ -444,11 +444,16 @@ class _Scanner:
         if suffix == ".json":
             return self._json_dirty(json.loads(path.read_text(encoding="utf-8")))
         text = path.read_text(encoding="utf-8")
-        data = _embedded_json(text)
-        if data is not None:
-            if self._json_dirty(data):
-                return True
-            text = text.replace(_embedded_json_text(text) or "", "")
+        raw = _embedded_json_text(text)
+        if raw is not None:
+            try:
+                data = json.loads(raw)
+            except json.JSONDecodeError:
+                data = None
+            if data is not None:
+                if self._json_dirty(data):
+                    return True
+                text = text.replace(raw, "")
         return any(self._text_line_dirty(line) for line in text.splitlines())
 
     # ---------------------------------------------------------------- formats
