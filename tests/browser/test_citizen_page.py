@@ -97,6 +97,18 @@ def test_unknown_number_says_so(page: Path, tmp_path: Path) -> None:
     assert "No published petition with number 9999-0000." in dom
 
 
+def test_petitions_are_sharded(page: Path, tmp_path: Path) -> None:
+    """data.js holds no petition; the one shard of ``...02`` holds 2025-0002 and is loaded on lookup."""
+    site_dir = page.parent
+    assert '"petitions":{}' in (site_dir / "data.js").read_text(encoding="utf-8")
+    shards = sorted((site_dir / "petitions").glob("p-*.js"))
+    assert len(shards) == 1 and "2025-0002" in shards[0].read_text(encoding="utf-8")
+    # a number of the same shard that is not in it is not found (the shard is loaded, then says so)
+    dom = _chromium(["--dump-dom", page.as_uri() + "?ptn=2024-0002"], tmp_path).stdout
+    assert 'data-state="not-found"' in dom
+    assert "No published petition with number 2024-0002." in dom
+
+
 def test_screenshot(page: Path, tmp_path: Path) -> None:
     out = REPO / "build" / "citizen_page.png"
     out.parent.mkdir(exist_ok=True)

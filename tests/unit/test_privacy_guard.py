@@ -133,6 +133,18 @@ def test_leaks_in_site_html_and_data(tmp_path: Path) -> None:
     assert _kinds(folder2) == {guard.PERSON_NAME, guard.FREE_TEXT}
 
 
+def test_leaks_in_site_petition_shard(tmp_path: Path) -> None:
+    folder = _clean_folder(tmp_path)
+    (folder / "site" / "petitions").mkdir()
+    shard = {"2025-0001": {**dict(zip(HEADER, CLEAN)), "applicant": "홍길동", "district": "역삼동 123-4"}}
+    (folder / "site" / "petitions" / "p-000.js").write_text(
+        f"window.CB_SHARD = {json.dumps(shard, ensure_ascii=False)};\n", encoding="utf-8")
+    findings = guard.scan(folder, KNOWLEDGE)
+    assert {f.kind for f in findings} == {guard.PERSON_NAME, guard.ADDRESS}
+    assert {f.file for f in findings} == {"site/petitions/p-000.js"}
+    assert all(f.where.startswith("$.") for f in findings)  # read as JSON, not as text
+
+
 def test_official_name_is_allowed_only_as_official(tmp_path: Path) -> None:
     """남궁민수 is an official and an applicant: fine as official_nm, a leak as applicant."""
     folder = _clean_folder(tmp_path)

@@ -504,7 +504,8 @@ class _Scanner:
             self.check_value(label, f"line {i}", None, line, text=True)
 
 
-_EMBED = re.compile(r"^\s*window\.CB_DATA\s*=\s*(?P<json>.*?);?\s*$", re.S)
+#: A site data file: ``window.CB_DATA = {...};`` or a petition shard ``window.CB_SHARD = {...};``.
+_EMBED = re.compile(r"^\s*window\.CB_(?:DATA|SHARD)\s*=\s*(?P<json>.*?);?\s*$", re.S)
 
 
 def _embedded_json_text(text: str) -> str | None:
@@ -513,7 +514,7 @@ def _embedded_json_text(text: str) -> str | None:
 
 
 def _embedded_json(text: str) -> Any | None:
-    """The data of a site data file (``window.CB_DATA = {...};``), parsed."""
+    """The data of a site data file (``window.CB_DATA = {...};`` or a shard), parsed."""
     raw = _embedded_json_text(text)
     if raw is None:
         return None

@@ -1,8 +1,12 @@
 """The citizen page: a static site generated with each publication.
 
 No server and no network: the published rows a page needs are embedded as
-JSON in ``data.js`` (``window.CB_DATA = {...};``, which a ``file://`` page
-can load where ``fetch`` could not), the lookup is plain JS (``app.js``),
+JSON in script files (which a ``file://`` page can load where ``fetch``
+could not): ``data.js`` (``window.CB_DATA = {...};``) holds the procedures
+and an index of shards, and the petitions are split by the last
+``SHARD_KEY_CHARS`` characters of their number into
+``petitions/p-NNN.js`` (``window.CB_SHARD = {...};``), so a lookup loads one
+small shard instead of every petition. The lookup is plain JS (``app.js``),
 and the budget chart is inline SVG drawn here, so it shows even without JS.
 Everything comes from the already-built disclosure rows: the site can show
 nothing the datasets do not.
@@ -23,6 +27,8 @@ from typing import Any
 PETITION_FIELDS = ("ptn_no", "proc_cd", "proc_nm", "sector_nm", "rcpt_dt", "due_dt", "status", "current_step_cd",
                    "current_step_nm", "cmpl_dt", "result", "dept_nm", "official_nm", "official_title",
                    "bdays_elapsed", "overdue", "applicant", "district")
+#: Petitions are sharded by the last characters of their number (sequential: even shards).
+SHARD_KEY_CHARS = 2
 STEP_FIELDS = ("step_seq", "step_cd", "step_nm", "step_dtm", "dept_nm", "official_nm", "official_title")
 
 
@@ -53,6 +59,16 @@ def site_data(as_of: dt.date, datasets: Mapping[str, Sequence[Mapping[str, Any]]
             "flow": [{"cd": c, "nm": n} for c, n in zip(codes, names)],
         }
     return {"as_of": as_of.isoformat(), "petitions": petitions, "procedures": procedures}
+
+
+def shard_key(ptn_no: str) -> str:
+    """The shard of a petition number; app.js computes the same (``ptn.slice(-2)``)."""
+    return ptn_no[-SHARD_KEY_CHARS:]
+
+
+def _script(variable: str, data: Any) -> str:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return f"window.{variable} = {payload};\n"
 
 
 def budget_by_department(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -99,7 +115,7 @@ def budget_chart_svg(rows: Sequence[Mapping[str, Any]]) -> str:
 
 
 def write_site(folder: Path, as_of: dt.date, datasets: Mapping[str, Sequence[Mapping[str, Any]]]) -> Path:
-    """Write index.html, app.js, style.css and data.js into ``folder/site``."""
+    """Write index.html, app.js, style.css, data.js and the petition shards into ``folder/site``."""
     site = folder / "site"
     site.mkdir(parents=True, exist_ok=True)
     templates = resources.files("cheongbaek.publish") / "templates"
@@ -115,6 +131,15 @@ def write_site(folder: Path, as_of: dt.date, datasets: Mapping[str, Sequence[Map
     (site / "index.html").write_text(page, encoding="utf-8")
     for name in ("app.js", "style.css"):
         (site / name).write_text((templates / name).read_text(encoding="utf-8"), encoding="utf-8")
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-    (site / "data.js").write_text(f"window.CB_DATA = {payload};\n", encoding="utf-8")
+    shards: dict[str, dict[str, Any]] = defaultdict(dict)
+    for ptn_no, entry in data["petitions"].items():
+        shards[shard_key(ptn_no)][ptn_no] = entry
+    (site / "petitions").mkdir(exist_ok=True)
+    index = {}
+    for i, key in enumerate(sorted(shards)):
+        name = f"petitions/p-{i:03d}.js"
+        index[key] = name
+        (site / name).write_text(_script("CB_SHARD", shards[key]), encoding="utf-8")
+    head = {**data, "petitions": {}, "shard_key_chars": SHARD_KEY_CHARS, "shards": index}
+    (site / "data.js").write_text(_script("CB_DATA", head), encoding="utf-8")
     return site

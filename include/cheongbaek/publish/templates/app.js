@@ -1,9 +1,32 @@
 // Citizen page: look up a petition by number (from the form or ?ptn=...)
 // and show its flow and where it stands. Plain JS, no network: the data is
-// in data.js (window.CB_DATA), generated with the publication.
+// in data.js (window.CB_DATA: procedures and an index of shards) and in
+// petitions/p-NNN.js (window.CB_SHARD), one shard per last characters of the
+// petition number, loaded with a script tag on lookup.
 (function () {
   "use strict";
   var data = window.CB_DATA || {petitions: {}, procedures: {}};
+  data.petitions = data.petitions || {};
+  var loaded = {};
+
+  // Load the shard that would hold ptn (once), then call done().
+  function loadShard(ptn, done) {
+    var n = data.shard_key_chars || 0;
+    var key = ptn.slice(-n);
+    var file = n && data.shards && Object.prototype.hasOwnProperty.call(data.shards, key) ? data.shards[key] : null;
+    if (!file || loaded[file]) { done(); return; }
+    var script = document.createElement("script");
+    script.src = file;
+    script.onload = function () {
+      loaded[file] = true;
+      var shard = window.CB_SHARD || {};
+      window.CB_SHARD = undefined;
+      Object.keys(shard).forEach(function (k) { data.petitions[k] = shard[k]; });
+      done();
+    };
+    script.onerror = function () { loaded[file] = true; done(); };
+    document.head.appendChild(script);
+  }
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -17,13 +40,18 @@
     dl.appendChild(el("dd", {}, value === null || value === undefined || value === "" ? "-" : value));
   }
 
-  function show(ptn) {
+  function show(ptn, retried) {
     var out = document.getElementById("result");
     out.innerHTML = "";
     ptn = (ptn || "").trim();
     out.setAttribute("data-ptn", ptn);
     if (!ptn) { out.setAttribute("data-state", "empty"); return; }
     var p = data.petitions[ptn];
+    if (!p && !retried) {
+      out.setAttribute("data-state", "loading");
+      loadShard(ptn, function () { if (out.getAttribute("data-ptn") === ptn) { show(ptn, true); } });
+      return;
+    }
     if (!p) {
       out.setAttribute("data-state", "not-found");
       out.appendChild(el("p", {"class": "notfound"}, "No published petition with number " + ptn + "."));
