@@ -403,7 +403,7 @@ def main() -> None:
         f"(target >= {TARGETS['load_vs_to_sql']:.0f}x): {verdict(checks['load_vs_to_sql'])}",
         f"- next day {as_of} ({next_rows:,} rows delivered = {100 * summary['next_day_row_share']:.2f}% of the full "
         f"run's; {rec_next.get('versions', '?'):,} history versions written by reconcile), incremental through "
-        f"ingest, reconcile, scenarios and publish: {fmt(next_seconds)} s = **{100 * summary['next_day_share']:.1f}%** "
+        f"{', '.join(['ingest', *STAGES])}: {fmt(next_seconds)} s = **{100 * summary['next_day_share']:.1f}%** "
         f"of the full run (target <= {100 * TARGETS['next_day_share']:.0f}%): {verdict(checks['next_day_share'])}",
         f"- next day's reconcile: {fmt(next_by[('reconcile', '-')]['seconds'])} s with the append-only path "
         f"({rec_next.get('keys', '?'):,} keys); {fmt(recompute[0]['seconds'])} s recomputing every affected key's "
