@@ -66,7 +66,7 @@ def render(conn: Any, as_of: dt.date) -> str:
     if not run or run[0] is None:
         out.append(f"<p>No reconcile run on or before {escape(as_of.isoformat())}.</p></section>")
         return "".join(out)
-    out.append(f"<p>Last reconcile as of {escape(str(run[0]))} ({int(run[1]):,} runs so far).</p>")
+    out.append(f"<p>Last reconcile as of {escape(str(run[0]))}; reconcile runs so far: {int(run[1]):,}.</p>")
 
     out.append("<h3>Counts per system: audit.batch against staging and core</h3>")
     batches = conn.execute(_BATCHES, p).fetchall()
