@@ -161,6 +161,8 @@ def render(entity: Entity, attrs: list[str]) -> dict[str, str]:
         "ref_joins": joins,
         "orphan": orphan,
     }
+    fmt["type2"] = statements()["type2"].format(**fmt, keep_only="")
+    fmt["type2_new"] = statements()["type2"].format(**fmt, keep_only=" and is_new")
     out = {}
     for name in ("new_batches", "gone_batches", "affected_keys", "watermark", "identities", "delete_history",
                  "insert_history", "append_history", "close_current", "insert_appended", "record_batches",

@@ -77,6 +77,17 @@ with src as (
     join core.{entity} i on {si_match}
     order by i.{entity}_sk, s.version_at, s.src_order desc, s.batch_id desc
 ),
+{type2}
+select kept.{entity}_sk, kept.version_at, kept._next, kept._next is null,
+       kept.batch_id, {kept_attrs}{ref_values}, {orphan}
+from kept
+{ref_joins};
+
+-- name: type2
+-- Type 2 over the versions in `src` (one row per key and version_at, in any
+-- order): a version equal to the one before it is no new version, and each
+-- kept version ends where the next kept one begins (_next). Shared by
+-- insert_history and append_history (the latter keeps only the new versions).
 hashed as (
     select src.*, md5(row({src_attrs})::text) as _hash from src
 ),
@@ -88,12 +99,8 @@ marked as (
 kept as (
     select marked.*, lead(version_at) over (partition by {entity}_sk order by version_at) as _next
     from marked
-    where _changed
+    where _changed{keep_only}
 )
-select kept.{entity}_sk, kept.version_at, kept._next, kept._next is null,
-       kept.batch_id, {kept_attrs}{ref_values}, {orphan}
-from kept
-{ref_joins};
 
 -- name: append_history
 -- The fast keys' new versions, exactly as insert_history would compute them:
@@ -126,19 +133,7 @@ src as (
     ) u
     order by u.{entity}_sk, u.version_at, u.src_order desc, u.batch_id desc
 ),
-hashed as (
-    select src.*, md5(row({src_attrs})::text) as _hash from src
-),
-marked as (
-    select hashed.*,
-           _hash is distinct from lag(_hash) over (partition by {entity}_sk order by version_at) as _changed
-    from hashed
-),
-kept as (
-    select marked.*, lead(version_at) over (partition by {entity}_sk order by version_at) as _next
-    from marked
-    where _changed and is_new
-)
+{type2_new}
 select kept.{entity}_sk, kept.version_at as valid_from, kept._next as valid_to, kept._next is null as is_current,
        kept.batch_id, {kept_attrs}{ref_values_named}, {orphan} as orphan
 from kept
