@@ -15,6 +15,8 @@ from collections import defaultdict
 from html import escape
 from typing import Any
 
+from cheongbaek.report.html import table
+
 title = "Ingestion: received, loaded, quarantined"
 order = 10
 
@@ -63,11 +65,6 @@ where coalesce(delivery_date, %(as_of)s) <= %(as_of)s
 
 COLOURS = {"loaded": "#1565c0", "quarantined": "#c62828", "warned": "#ef6c00"}
 
-
-def _table(head: list[str], rows: list[list[str]]) -> str:
-    thead = "".join(f"<th>{escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def trend_svg(days: list[dt.date], series: dict[str, list[int]], width: int = 560, height: int = 140) -> str:
@@ -139,17 +136,17 @@ def render(conn: Any, as_of: dt.date) -> str:
                        f'<span class="bad">{int(r[3]):,}</span>' if r[3] else "0",
                        f"{int(r[4]):,}", f"{int(r[5]):,}", f"{int(r[6]):,}", f"{int(r[7]):,}"] for r in rows]
         table_rows.append(["<b>total</b>", *[f"<b>{v:,}</b>" for v in totals]])
-        out.append(_table(["day", "batches", "failed", "rows in", "loaded", "quarantined", "warnings"], table_rows))
+        out.append(table(["day", "batches", "failed", "rows in", "loaded", "quarantined", "warnings"], table_rows))
     out.append("<h3>Failed batches</h3>")
     if failed:
-        out.append(_table(["day", "system", "file / table", "batch", "error"],
+        out.append(table(["day", "system", "file / table", "batch", "error"],
                           [[escape(r[2].isoformat()), escape(r[0]), escape(r[1]), str(r[3]),
                             escape((r[4] or "")[:300])] for r in failed]))
     else:
         out.append("<p class=\"ok\">None.</p>")
     out.append("<h3>Top quarantine reasons</h3>")
     if reasons:
-        out.append(_table(["system", "reason", "records"],
+        out.append(table(["system", "reason", "records"],
                           [[escape(r[0]), escape(r[1]), f"{int(r[2]):,}"] for r in reasons]))
     else:
         out.append("<p class=\"ok\">No quarantined record.</p>")

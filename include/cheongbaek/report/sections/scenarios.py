@@ -11,6 +11,8 @@ import datetime as dt
 from html import escape
 from typing import Any
 
+from cheongbaek.report.html import table
+
 title = "Preventive monitoring: scenario alerts"
 
 _COLS = [("cases_found", "found"), ("cases_open", "open"), ("cases_checked", "checked"),
@@ -26,11 +28,6 @@ def _fmt(key: str, value: Any) -> str:
         return f"{float(value) * 100:.1f}%"
     return f"{int(value):,}"
 
-
-def _table(head: list[str], rows: list[list[str]]) -> str:
-    thead = "".join(f"<th>{escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table class=\"stats\"><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def render(conn: Any, as_of: dt.date) -> str:
@@ -51,12 +48,12 @@ def render(conn: Any, as_of: dt.date) -> str:
     else:
         parts.append(f"<p>No scenario run on or before {escape(as_of.isoformat())}.</p>")
     parts.append("<h3>Per area</h3>")
-    parts.append(_table(["area", *labels], [[escape(r[0]), *(_fmt(k, v) for k, v in zip(keys, r[1:], strict=True))]
-                                             for r in areas]))
+    parts.append(table(["area", *labels], [[escape(r[0]), *(_fmt(k, v) for k, v in zip(keys, r[1:], strict=True))]
+                                             for r in areas], "stats"))
     parts.append("<h3>Per scenario</h3>")
-    parts.append(_table(["scenario", "area", "title", *labels],
+    parts.append(table(["scenario", "area", "title", *labels],
                         [[escape(r[0]), escape(r[1]), escape(r[2]),
-                          *(_fmt(k, v) for k, v in zip(keys, r[3:], strict=True))] for r in scen]))
+                          *(_fmt(k, v) for k, v in zip(keys, r[3:], strict=True))] for r in scen], "stats"))
     parts.append("<p>Action rate and exclusion rate are shares of the cases found; collected is what was paid "
                  "on the assessments or duties whose arrival resolved an alert (0 for finance, HR and civil).</p>")
     parts.append("</section>")
