@@ -120,13 +120,18 @@ def open_batch(conn: psycopg.Connection[Any], *, system: str, source_name: str, 
     return int(row[0])
 
 
-def fail_batch(conn: psycopg.Connection[Any], batch_id: int, error: str) -> None:
-    """Record a batch-level failure (committed on its own: the load itself was rolled back)."""
+def fail_batch(conn: psycopg.Connection[Any], batch_id: int, error: str, rejected: bool = False) -> None:
+    """Record a batch-level failure (committed on its own: the load itself was rolled back).
+
+    ``rejected``: the file itself was refused (its contents will fail again
+    until re-delivered); otherwise the failure was the run's (a lost
+    connection, a crash) and the next run loads the file again.
+    """
     with conn.transaction():
         conn.execute(
-            "update audit.batch set status = 'failed', error = %s, rows_in = 0, rows_loaded = 0,"
+            "update audit.batch set status = 'failed', error = %s, rejected = %s, rows_in = 0, rows_loaded = 0,"
             " rows_quarantined = 0, rows_warned = 0, ended_at = clock_timestamp() where batch_id = %s",
-            (error[:2000], batch_id),
+            (error[:2000], rejected, batch_id),
         )
 
 

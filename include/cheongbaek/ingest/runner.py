@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from cheongbaek import db
-from cheongbaek.ingest.files import RunSummary, ingest_files
+from cheongbaek.ingest.files import RunSummary, ingest_files, rejected_on
 from cheongbaek.sources import source
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,9 @@ def ingest_system(system: str, as_of: dt.date, strict: bool = True) -> dict[str,
     with db.connect("cb_warehouse", autocommit=True) as conn:
         if src.kind == "files":
             ingest_files(conn, system, as_of, summary)
+            # what this day's runs rejected, read back from audit.batch: a retry reports it again
+            summary.failed = rejected_on(conn, system, as_of) + summary.unsafe_paths
+            summary.known_failures = [k for k in summary.known_failures if k not in summary.failed]
         else:
             from cheongbaek.ingest.database import ingest_database
 
