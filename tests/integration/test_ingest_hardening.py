@@ -6,6 +6,7 @@ hostile or broken delivery, then what the warehouse holds afterwards.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -137,3 +138,70 @@ def test_open_delivered_refuses_links_and_devices(tmp_path: Path) -> None:
         open_delivered(Path("/dev/null"))
     with open_delivered(target, "r", "utf-8") as f:
         assert f.read() == "x"
+
+
+def test_missing_drop_folder_fails_naming_the_variable(warehouse: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from cheongbaek.ingest.files import DeliveryError
+
+    monkeypatch.setenv("CHEONGBAEK_DROP_DIR", str(tmp_path / "no-such-drop"))
+    with pytest.raises(DeliveryError, match="no-such-drop does not exist: set CHEONGBAEK_DROP_DIR"):
+        ingest_system("tax", D1)
+
+
+def test_a_day_that_never_comes_is_reported(warehouse: str, drop_dir: Path) -> None:
+    write_tax(drop_dir, D1, [tax_detail("A1")])
+    write_tax(drop_dir, D3, [tax_detail("A3")])          # D2 (a Tuesday) never delivered
+    summary = ingest_system("tax", D3 + dt.timedelta(days=1))
+    assert summary["missing_days"] == ["20250304"] and summary["batches"] == 2
+
+
+def test_two_writers_load_each_file_once(warehouse: str, drop_dir: Path) -> None:
+    """Two processes (two workers, two Airflow homes) ingest the same system at once: one loads, one waits."""
+    import subprocess
+    import sys
+
+    for i, day in enumerate([D1, D2, D3]):
+        write_tax(drop_dir, day, [tax_detail(f"A{i}{j}") for j in range(50)])
+    code = ("import datetime as dt, json; from cheongbaek.ingest.runner import ingest_system;"
+            " print(json.dumps(ingest_system('tax', dt.date(2025, 3, 5))['batches']))")
+    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [o[1][-2000:] for o in outs]
+    assert sorted(int(o[0].strip().splitlines()[-1]) for o in outs) == [0, 3]
+    with psycopg.connect(warehouse) as conn:
+        assert conn.execute("select count(*) from staging.tax_assessment").fetchone()[0] == 150
+        assert conn.execute("select count(*) from audit.batch").fetchone()[0] == 3
+
+
+def test_batch_left_running_by_a_dead_run_is_closed(warehouse: str, drop_dir: Path) -> None:
+    """kill -9 mid-batch leaves 'running': the next run (holding the lock) marks it failed and loads the file."""
+    write_tax(drop_dir, D1, [tax_detail("A1")])
+    with psycopg.connect(warehouse, autocommit=True) as conn:
+        conn.execute("insert into audit.batch (system, source_name, delivery_date, logical_date, status)"
+                     " values ('tax', 'TAXASMT_20250303.dat', %s, %s, 'running')", (D1, D1))
+    summary = ingest_system("tax", D1)
+    assert summary["loaded"] == 1
+    with psycopg.connect(warehouse) as conn:
+        rows = conn.execute("select status, rejected from audit.batch order by batch_id").fetchall()
+        assert rows == [("failed", False), ("loaded", False)]
+
+
+def test_two_reconciles_at_once_neither_fails(warehouse: str, drop_dir: Path) -> None:
+    """The reconcile lock is taken before its REPEATABLE READ snapshot: the second waits, then finds nothing new."""
+    import subprocess
+    import sys
+
+    write_tax(drop_dir, D1, [tax_detail(f"A{j}") for j in range(200)])
+    ingest_system("tax", D1)
+    code = ("import datetime as dt, json; from cheongbaek.reconcile.runner import reconcile;"
+            " print(json.dumps(reconcile(dt.date(2025, 3, 3))['versions']))")
+    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [o[1][-2000:] for o in outs]
+    versions = sorted(int(o[0].strip().splitlines()[-1]) for o in outs)
+    assert versions[0] == 0 and versions[1] > 0
+    with psycopg.connect(warehouse) as conn:
+        assert conn.execute("select count(*) from core.tax_assessment").fetchone()[0] == 200

@@ -45,6 +45,7 @@ class RunSummary:
     folders_without_done: list[str] = field(default_factory=list)
     unknown_files: list[str] = field(default_factory=list)
     unsafe_paths: list[str] = field(default_factory=list)  # links and devices in the drop, never opened
+    missing_days: list[str] = field(default_factory=list)  # business days without a folder (YYYYMMDD)
     extra_columns: dict[str, list[str]] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)  # "<file or table>: <reason>", new failures of this run
     known_failures: list[str] = field(default_factory=list)  # failures recorded by an earlier run, unchanged since
@@ -73,6 +74,31 @@ def sha256_of(path: Path) -> str:
         while block := f.read(1 << 20):
             h.update(block)
     return h.hexdigest()
+
+
+class DeliveryError(RuntimeError):
+    """The deliveries cannot be read at all (no drop folder): the run fails, naming what to fix."""
+
+
+def missing_days(delivered: list[dt.date], as_of: dt.date) -> list[str]:
+    """Business days between the first delivery and ``as_of`` (excluded) without a day folder.
+
+    A producer writes a folder every business day, even a quiet one, so a
+    gap is "a day that never comes" (legacy-interfaces.md), not a quiet day.
+    ``as_of`` itself is left out: its delivery may still be on its way.
+    """
+    from cheongbaek.simulator.calendar import is_bday
+
+    if not delivered:
+        return []
+    have = set(delivered)
+    out: list[str] = []
+    day = min(delivered)
+    while day < as_of:
+        if is_bday(day) and day not in have:
+            out.append(f"{day:%Y%m%d}")
+        day += dt.timedelta(days=1)
+    return out
 
 
 def _drop_root() -> Path:
@@ -163,7 +189,15 @@ def ingest_files(conn: psycopg.Connection[Any], system: str, as_of: dt.date, sum
     from cheongbaek.ingest import parsers
 
     drop_root = _drop_root()
-    for day, folder in day_folders(system, as_of, summary):
+    if not drop_root.is_dir():
+        raise DeliveryError(f"the drop folder {drop_root} does not exist: set CHEONGBAEK_DROP_DIR to the folder the "
+                            "legacy systems deliver into (or run `cheongbaek simulate` for the embedded default)")
+    folders = day_folders(system, as_of, summary)
+    summary.missing_days = missing_days([day for day, _ in folders], as_of)
+    if summary.missing_days:
+        log.warning("%s: no delivery for business day(s) %s (a day that never came: ask the producer)", system,
+                    ", ".join(summary.missing_days))
+    for day, folder in folders:
         if not (folder / DONE).exists():
             log.warning("%s %s: no %s yet, folder skipped (still being written)", system, folder.name, DONE)
             summary.folders_without_done.append(folder.name)

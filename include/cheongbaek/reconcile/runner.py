@@ -18,6 +18,7 @@ from typing import Any
 import psycopg
 
 from cheongbaek import db
+from cheongbaek.locks import writer_lock
 from cheongbaek.reconcile.engine import entities, merge_entity, merge_parties
 from cheongbaek.sources import sources
 
@@ -43,7 +44,8 @@ def reconcile_conn(conn: psycopg.Connection[Any], as_of: dt.date) -> dict[str, A
 def reconcile(as_of: dt.date) -> dict[str, Any]:
     """Reconcile everything loaded so far; returns a small summary for XCom."""
     started = time.perf_counter()
-    with db.connect("cb_warehouse") as conn:
+    with db.connect("cb_warehouse", autocommit=True) as conn, writer_lock(conn, "reconcile"):
+        # the lock first, then the snapshot: a second reconcile waits and then sees the first one's result
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         with conn.transaction():
             per_entity = reconcile_conn(conn, as_of)
