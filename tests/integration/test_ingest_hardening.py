@@ -205,3 +205,12 @@ def test_two_reconciles_at_once_neither_fails(warehouse: str, drop_dir: Path) ->
     assert versions[0] == 0 and versions[1] > 0
     with psycopg.connect(warehouse) as conn:
         assert conn.execute("select count(*) from core.tax_assessment").fetchone()[0] == 200
+
+
+def test_folders_that_are_not_days_are_reported(warehouse: str, drop_dir: Path) -> None:
+    write_tax(drop_dir, D1, [tax_detail("A1")])
+    for name in ("2025-13-45", "20251345", "backup"):
+        (drop_dir / "tax" / name).mkdir()
+    summary = ingest_system("tax", D1)
+    assert sorted(summary["unknown_folders"]) == ["2025-13-45", "20251345", "backup"]
+    assert summary["batches"] == 1

@@ -20,6 +20,7 @@ from typing import Any
 import psycopg
 
 from cheongbaek import config
+from cheongbaek.faults import crash_point
 from cheongbaek.ingest import loader
 from cheongbaek.ingest.records import FILE_KEYS, CorruptFileError
 from cheongbaek.sources import source
@@ -46,6 +47,7 @@ class RunSummary:
     unknown_files: list[str] = field(default_factory=list)
     unsafe_paths: list[str] = field(default_factory=list)  # links and devices in the drop, never opened
     missing_days: list[str] = field(default_factory=list)  # business days without a folder (YYYYMMDD)
+    unknown_folders: list[str] = field(default_factory=list)  # folders not named as a day: left alone
     extra_columns: dict[str, list[str]] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)  # "<file or table>: <reason>", new failures of this run
     known_failures: list[str] = field(default_factory=list)  # failures recorded by an earlier run, unchanged since
@@ -137,12 +139,19 @@ def day_folders(system: str, as_of: dt.date, summary: RunSummary | None = None) 
             if summary is not None:
                 summary.unsafe_paths.append(f"{p.name}: a symbolic link, not read")
             continue
-        if not p.is_dir() or len(p.name) != 8 or not p.name.isdigit():
+        if not p.is_dir():
+            if summary is not None:
+                summary.unknown_files.append(p.name)
+            log.warning("%s: %s is not a day folder: reported, left alone", system, p.name)
             continue
         try:
+            if len(p.name) != 8 or not p.name.isdigit():
+                raise ValueError(p.name)
             day = dt.datetime.strptime(p.name, "%Y%m%d").date()
         except ValueError:
-            log.warning("ignoring folder %s: not a date", p)
+            log.warning("%s: folder %s is not a day (YYYYMMDD): reported, left alone", system, p.name)
+            if summary is not None:
+                summary.unknown_folders.append(p.name)
             continue
         if day <= as_of:
             out.append((day, p))
@@ -300,6 +309,7 @@ def _load_file(conn: psycopg.Connection[Any], system: str, day: dt.date, path: P
         error = f"{path.name}: {type(e).__name__}: {e}"
         loader.fail_batch(conn, batch_id, error)
         raise
+    crash_point("ingest.between_batches")
     summary.add(counts)
     summary.superseded += len(supersede)
     t_keep = time.perf_counter()

@@ -28,6 +28,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from cheongbaek.faults import crash_point
 from cheongbaek.ingest.records import Reject, Row
 from cheongbaek.validation.suites import ExpectationStats, validator
 
@@ -213,6 +214,7 @@ def land(conn: psycopg.Connection[Any], *, table: str, columns: list[str],
                     write((*nulls, r.line_no, record_of(r) if record_of else r.record, reason, detail, False,
                            src_key(r, pos) if src_key else None))
             chunk.clear()
+            crash_point("ingest.copy")
 
         for item in items:
             if isinstance(item, Row):

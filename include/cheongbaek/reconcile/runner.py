@@ -18,6 +18,7 @@ from typing import Any
 import psycopg
 
 from cheongbaek import db
+from cheongbaek.faults import crash_point
 from cheongbaek.locks import writer_lock
 from cheongbaek.reconcile.engine import entities, merge_entity, merge_parties
 from cheongbaek.sources import sources
@@ -34,6 +35,7 @@ def reconcile_conn(conn: psycopg.Connection[Any], as_of: dt.date) -> dict[str, A
     per_entity: dict[str, dict[str, Any]] = {"party": merge_parties(conn, [s.system for s in sources()])}
     for entity in entities():
         per_entity[entity.name] = merge_entity(conn, entity)
+    crash_point("reconcile.transaction")
     conn.execute(
         "insert into core.reconcile_run (as_of, ended_at, entities) values (%s, clock_timestamp(), %s)",
         (as_of, json.dumps(per_entity)),
