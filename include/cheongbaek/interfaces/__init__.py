@@ -119,6 +119,7 @@ class FileSpec(_Strict):
     encoding: Literal["cp949", "utf-8"]
     bom: bool = False
     line_end: Literal["CRLF", "LF"] = "CRLF"
+    daily: bool = True  # in every day folder (False: only on its day, e.g. payroll on payday)
     quoting: Literal["all", "minimal", "none"] = "none"
     record_bytes: int | None = None
     detail_record_type: str | None = None
