@@ -56,7 +56,9 @@ class Field(_Strict):
     thousands: bool = False  # integers written with thousands separators
     signed: bool = False  # a fixed-width number whose first byte may be '-'
     codes: dict[str, str] | None = None  # code -> meaning
-    required: bool = False  # a key or required field (not null in staging)
+    #: The page names some codes of a longer national list (building uses): documented, not a closed list.
+    open_list: bool = False
+    required: bool = False  # a key or required field: a record without it is quarantined
     ident: Ident | None = None
     party_type: str | None = None  # party_id: the field holding its party type ('1' RRN, '2' BRN)
     start: int | None = None  # fixed width: 1-based byte position
