@@ -89,6 +89,15 @@ class Field(_Strict):
         return INT_LIMITS.get(self.staging_type or self.sql or "")
 
     @property
+    def staging_sql(self) -> str:
+        """The staging type of the field's value once its parser typed it (status columns are text)."""
+        if self.type == "int":
+            return self.staging_type or {"int": "integer", "smallint": "smallint"}.get(self.sql or "", "bigint")
+        if self.type == "decimal":
+            return self.sql if self.sql and self.sql.startswith("numeric(") else "numeric(14,2)"
+        return {"date": "date", "timestamp": "timestamp"}.get(self.type, "text")
+
+    @property
     def slice(self) -> slice:
         """The field's bytes in a fixed-width record (0-based slice)."""
         assert self.start is not None and self.width is not None
@@ -341,6 +350,32 @@ def table_spec(system_name: str, table: str) -> TableSpec:
     raise KeyError(f"{system_name}.{table} is not a legacy table the pipeline reads")
 
 
+def staging_ddl(table: str) -> tuple[list[tuple[str, str, bool]], list[str]]:
+    """([(column, type, not null)], primary key) of the staging table a catalog interface feeds.
+
+    File rows are identified by (batch_id, line_no) and carry their delivery
+    date; database rows by key and version (a code table without a version:
+    by the batch it came in). ``0003_staging.sql`` is tested against this,
+    and a new system's table can be created from it.
+    """
+    try:
+        spec = file_spec(table)
+    except KeyError:
+        found = [t for s in database_systems().values() for t in s.tables if t.table == table]
+        if not found:
+            raise
+        t = found[0]
+        pk = [*t.key, t.version] if t.version else ["batch_id", *t.key]
+        cols = [("batch_id", "bigint", True)] + [
+            (c, col.staging_sql if c == col.staging else "text", c in pk)
+            for col in t.columns for c in col.staging_columns]
+        return cols, pk
+    cols = [("batch_id", "bigint", True), ("delivery_date", "date", True), ("line_no", "integer", True)]
+    cols += [(c, f.staging_sql if c == f.staging else "text", c in spec.key)
+             for f in spec.fields for c in f.staging_columns]
+    return cols, ["batch_id", "line_no"]
+
+
 def staging_tables() -> list[str]:
     """Every staging table the catalog feeds: files first, then database tables, in catalog order."""
     files = [f.table for s in file_systems().values() for f in s.files]
@@ -349,4 +384,4 @@ def staging_tables() -> list[str]:
 
 
 __all__ = ["CatalogError", "Field", "FileSpec", "Framing", "System", "TableSpec", "catalog", "database_systems",
-           "file_spec", "file_systems", "staging_tables", "system", "table_spec"]
+           "file_spec", "file_systems", "staging_ddl", "staging_tables", "system", "table_spec"]
