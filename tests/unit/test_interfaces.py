@@ -83,3 +83,12 @@ def test_a_fixed_width_field_outside_its_record_is_refused(tmp_path: Path, monke
     monkeypatch.setenv(interfaces.ENV, str(tmp_path))
     with pytest.raises(interfaces.CatalogError, match="not inside the 200-byte record"):
         interfaces.catalog()
+
+
+def test_configured_sources_are_the_catalogs_systems() -> None:
+    """sources.yaml schedules and connects what the catalog describes: same systems, kinds and schemas."""
+    from cheongbaek.sources import sources
+
+    configured = {s.system: (s.kind, s.schema) for s in sources()}
+    described = {n: (s.kind, s.schema_) for n, s in interfaces.catalog().items()}
+    assert configured == described

@@ -280,9 +280,13 @@ class CatalogError(ValueError):
     """A catalog file that does not validate (the message names the file)."""
 
 
+#: libyaml's loader when present (ten times faster than the pure-Python one: the catalog is read at import).
+_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _load(path: Path, text: str) -> System:
     try:
-        return System.model_validate(yaml.safe_load(text))
+        return System.model_validate(yaml.load(text, Loader=_YAML))  # noqa: S506 - a safe loader
     except ValidationError as e:
         raise CatalogError(f"{path}: {e}") from None
 
