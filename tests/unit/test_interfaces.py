@@ -92,3 +92,12 @@ def test_configured_sources_are_the_catalogs_systems() -> None:
     configured = {s.system: (s.kind, s.schema) for s in sources()}
     described = {n: (s.kind, s.schema_) for n, s in interfaces.catalog().items()}
     assert configured == described
+
+
+def test_checked_in_legacy_schemas_are_generated_from_the_catalog() -> None:
+    """``simulator/sql/legacy_*.sql`` (read by tests that build a legacy database by hand) is the generated DDL."""
+    from cheongbaek.simulator import legacy_ddl
+
+    folder = Path(interfaces.__file__).resolve().parents[1] / "simulator" / "sql"
+    for s in interfaces.database_systems().values():
+        assert (folder / f"{s.database}.sql").read_text(encoding="utf-8") == legacy_ddl(s), s.system

@@ -249,6 +249,7 @@ class System(_Strict):
     kind: Literal["files", "database"]
     description: str
     schema_: str | None = None
+    database: str | None = None  # the database's name in legacy-interfaces.md (a deployment may differ)
     files: list[FileSpec] = []
     tables: list[TableSpec] = []
 

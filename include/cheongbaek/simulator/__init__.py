@@ -109,7 +109,9 @@ def legacy_ddl(system: interfaces.System) -> str:
     """A database system's legacy schema as the interface catalog states it: spec column types, primary keys,
     no foreign keys; dropped and recreated so every run starts from a clean world."""
     schema = system.schema
-    out = [f"drop schema if exists {schema} cascade;", f"create schema if not exists {schema};"]
+    out = [f"-- {system.database}, schema {schema}: generated from interfaces/{system.system}.yaml by",
+           "-- cheongbaek.simulator.legacy_ddl; do not edit (tests/unit/test_interfaces.py checks it).",
+           f"drop schema if exists {schema} cascade;", f"create schema if not exists {schema};"]
     for t in system.tables:
         cols = [f"{c.name} {c.sql}" + (" not null" if c.name in t.key else "") for c in t.columns]
         out.append(f"create table if not exists {schema}.{t.name} (\n    "

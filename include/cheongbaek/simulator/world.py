@@ -52,6 +52,12 @@ def file_spec_of(stem: str) -> tuple[interfaces.FileSpec, str | None]:
     return spec, month
 
 
+def open_file(folder: Path, day: dt.date, stem: str, header: list[str] | None = None) -> Any:
+    """A writer of a stem's file in ``folder`` (the day's), as the catalog frames it; ``header`` replaces the
+    catalog's header row (a defect's extra or missing column)."""
+    return F.open_writer(file_spec_of(stem)[0], folder / file_name(stem, day), day, header)
+
+
 def file_name(stem: str, day: dt.date) -> str:
     """The name of a stem's file in the folder of ``day``."""
     spec, month = file_spec_of(stem)
@@ -364,7 +370,7 @@ class Sim:
         return wr
 
     def _open(self, system: str, folder: Path, day: dt.date, stem: str) -> Any:
-        return F.open_writer(file_spec_of(stem)[0], folder / file_name(stem, day), day)
+        return open_file(folder, day, stem)
 
     def emit(self, system: str, stem: str, versions: list[tuple[dt.date, Any]]) -> list[dt.date]:
         """Write a key's versions to the folders they are delivered in; returns those days.
