@@ -19,8 +19,8 @@ from typing import Any
 import psycopg
 
 from cheongbaek import interfaces, privacy
+from cheongbaek.calendar import business_days
 from cheongbaek.simulator import formats as F
-from cheongbaek.simulator.calendar import business_days
 
 SURNAMES = "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부가복태목형피두감호제"
 SYLLABLES = "민서준지현우진영수호연재윤성하은도예주희경정아태승혜동상원석규철미선나기용범찬빈혁한솔유"
