@@ -35,8 +35,8 @@ from cheongbaek.ingest.parsers.tabular import Layout
 
 R = dict[str, Any]
 Ids = list[tuple[str, str]]
-#: One staging value from (record, context, the party values computed first).
-_Getter = Callable[[R, Context, dict[str, tuple[str | None, str | None]]], Any]
+#: One staging value from (record, context).
+_Getter = Callable[[R, Context], Any]
 
 
 def _getter(f: interfaces.Field) -> _Getter:
@@ -47,54 +47,56 @@ def _getter(f: interfaces.Field) -> _Getter:
         if f.type != "pnu" or len(parts) != 5:
             raise ValueError(f"{n}: only a PNU from its five building-register parts can be derived")
         a, b, c, d, e = parts
-        return lambda r, ctx, p: pnu_parts_value(r[a], r[b], r[c], r[d], r[e])
+        return lambda r, ctx: pnu_parts_value(r[a], r[b], r[c], r[d], r[e])
     if f.type in ("text", "code"):
-        return lambda r, ctx, p: text(r[n])
+        return lambda r, ctx: text(r[n])
     if f.type == "free":
-        return lambda r, ctx, p: free_text(r[n], ctx.key)
+        return lambda r, ctx: free_text(r[n], ctx.key)
     if f.type == "pnu":
-        return lambda r, ctx, p: pnu_value(r[n])
+        return lambda r, ctx: pnu_value(r[n])
     if f.type == "emp_no":
-        return lambda r, ctx, p: emp_no(r[n])
+        return lambda r, ctx: emp_no(r[n])
     if f.type == "int":
         thousands, limit = f.thousands, f.int_limit or MAX_BIGINT
-        return lambda r, ctx, p: integer(r[n], n, thousands=thousands, limit=limit)
+        return lambda r, ctx: integer(r[n], n, thousands=thousands, limit=limit)
     if f.type == "decimal":
-        return lambda r, ctx, p: decimal(r[n], n)
+        return lambda r, ctx: decimal(r[n], n)
     if f.format == "YYYY-MM-DD" or f.format == "YYYY.MM.DD":
         sep = f.format[4]
-        return lambda r, ctx, p: ctx.dates.sep(r[n], n, sep)
+        return lambda r, ctx: ctx.dates.sep(r[n], n, sep)
     if f.format == "YYYYMMDD":
-        return lambda r, ctx, p: ctx.dates.ymd(r[n], n)
+        return lambda r, ctx: ctx.dates.ymd(r[n], n)
     if f.format == "YYYYMMDDHHMMSS":
-        return lambda r, ctx, p: ctx.dates.ymdhms(r[n], n)
+        return lambda r, ctx: ctx.dates.ymdhms(r[n], n)
     raise ValueError(f"{n}: no reader for type {f.type} ({f.format})")
 
 
 def converter(spec: interfaces.FileSpec) -> Callable[[R, Context, Ids], tuple[Any, ...]]:
-    """The record converter of a file kind: party ids first (in field order), then every column in order."""
-    parties: list[tuple[str, str | None, str]] = []  # (field, its party-type field or None for an RRN, name)
-    plan: list[tuple[bool, Any]] = []  # (is a party, getter or field name)
+    """The record converter of a file kind: party ids first (in field order), then every column in order.
+
+    Why parties first: a record rejected for a later field must not keep a
+    raw RRN, and the ids pseudonymised so far are what its quarantined text
+    is cleaned with.
+    """
+    parties: list[tuple[str, str | None]] = []  # (field, its party-type field; None: always an RRN)
+    plan: list[tuple[str | None, _Getter | None]] = []  # (party field, None) or (None, getter)
     for f in spec.fields:
-        if f.type == "party_id":
-            parties.append((f.name, f.party_type, f.name))
-            plan.append((True, f.name))
-        elif f.type == "rrn":
-            parties.append((f.name, None, f.name))
-            plan.append((True, f.name))
+        if f.type in ("party_id", "rrn"):
+            parties.append((f.name, f.party_type if f.type == "party_id" else None))
+            plan.append((f.name, None))
         else:
-            plan.append((False, _getter(f)))
+            plan.append((None, _getter(f)))
 
     def convert(r: R, ctx: Context, ids: Ids) -> tuple[Any, ...]:
-        got: dict[str, tuple[str | None, str | None]] = {}
-        for name, ptype, _ in parties:
-            got[name] = ctx.party(text(r[ptype]) if ptype is not None else "1", r[name], ids)
+        got = {name: ctx.party(text(r[ptype]) if ptype is not None else "1", r[name], ids)
+               for name, ptype in parties}
         out: list[Any] = []
-        for is_party, g in plan:
-            if is_party:
-                out.extend(got[g])
+        for party, getter in plan:
+            if party is not None:
+                out.extend(got[party])
             else:
-                out.append(g(r, ctx, got))
+                assert getter is not None
+                out.append(getter(r, ctx))
         return tuple(out)
 
     return convert
