@@ -32,7 +32,15 @@ sys.path.insert(0, str(REPO / "include"))
 #: A number of source rows: the simulator's factor is rows // 2500 (4600 here; 'large' = 4000 gives ~9.1M rows
 #: over 10 days, so this gives ~10.5M).
 DEFAULT_SCALE = "11500000"
-SYSTEMS = ["finance", "tax", "duties", "hr", "construction", "realestate", "civil"]
+
+def _systems() -> list[str]:
+    """Every legacy system of the interface catalog, in the interface page's order."""
+    from cheongbaek import interfaces
+
+    return list(interfaces.catalog())
+
+
+SYSTEMS = _systems()
 TARGETS = {
     "load_vs_copy": 0.5,       # >= 0.5x psql \copy
     "load_vs_to_sql": 10.0,    # >= 10x pandas to_sql
@@ -104,12 +112,11 @@ def reset_warehouse(env: dict[str, str]) -> None:
 
 
 def staging_rows(system: str) -> dict[str, int]:
-    from cheongbaek import db
-    from cheongbaek.ingest.parsers import FILE_KINDS
-    from cheongbaek.ingest.records import DB_TABLES
+    from cheongbaek import db, interfaces
 
-    tables = ([t for t, _, _ in DB_TABLES[system].values()] if system in DB_TABLES
-              else sorted({k.table for k in FILE_KINDS[system]}))
+    spec = interfaces.system(system)
+    tables = ([t.table for t in spec.tables] if spec.kind == "database"
+              else sorted({f.table for f in spec.files}))
     with db.connect("cb_warehouse") as conn:
         return {t: conn.execute(f"select count(*) from staging.{t}").fetchone()[0] for t in tables}
 

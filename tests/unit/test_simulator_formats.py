@@ -78,3 +78,27 @@ def test_calendar() -> None:
 def test_brn_check_digit_roundtrip() -> None:
     first9 = "123456789"
     assert privacy.is_valid_brn(first9 + privacy.brn_check_digit(first9))
+
+
+def test_tax_writer_puts_every_field_where_the_catalog_and_the_parser_read_it(tmp_path: Path) -> None:
+    """Writer and parser share the catalog's byte positions: what is written is what is read back."""
+    from cheongbaek import interfaces
+    from cheongbaek.ingest.parsers import parse_file
+
+    spec = interfaces.file_spec("tax_assessment")
+    brn = "123456789" + privacy.brn_check_digit("123456789")
+    rec = _rec(party_nm="홍길동", party_id=brn, party_type="2", paid_dt=dt.date(2024, 1, 9), status_cd="02")
+    raw = F.tax_detail(rec)
+    assert len(raw) == spec.record_bytes
+    for f in spec.fields:
+        if f.name not in ("party_nm", "tax_base_amt", "tax_amt") and not f.type == "date":
+            assert raw[f.slice].decode("ascii").strip() == rec[f.name], f.name
+    path = tmp_path / spec.file_name("20250102")
+    w = F.TaxWriter(path, dt.date(2025, 1, 2))
+    w.add(rec)
+    w.close()
+    (row,) = list(parse_file("tax", path, dt.date(2025, 1, 2), b"k").items)
+    got = dict(zip(spec.staging_columns, row.values, strict=True))  # type: ignore[union-attr]
+    assert got["party_nm"] == "홍길동" and got["party_id"] == brn and got["party_id_status"] == "brn"
+    assert (got["tax_base_amt"], got["tax_amt"]) == (123, -12345)
+    assert (got["cause_dt"], got["paid_dt"], got["status_cd"]) == (dt.date(2024, 1, 2), dt.date(2024, 1, 9), "02")

@@ -23,7 +23,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from cheongbaek import config, privacy
+from cheongbaek import config, interfaces, privacy
 from cheongbaek.ingest.parsers.common import MAX_BIGINT, ParseError, Parties, pnu_value
 from cheongbaek.ingest.records import Reject, Row
 
@@ -39,58 +39,24 @@ PERSON = "person"  # always an RRN: pseudonym + status
 EMP9 = "emp9"  # employee number: 9-digit text
 PNU = "pnu"
 
-#: source table -> [(source column, kind, party-type column for a party id)] in the spec's column order.
-#: A PERSON column, or a TEXT column with a party-type column, adds its ``<column>_status`` after it.
-SPECS: dict[str, dict[str, list[tuple[str, str, str | None]]]] = {
-    "finance": {
-        "tb_budget": [("fscl_yr", INT, None), ("biz_cd", TEXT, None), ("dept_cd", TEXT, None),
-                      ("biz_nm", FREE, None), ("bdgt_amt", INT, None), ("supl_amt", INT, None), ("upd_dt", TS, None)],
-        "tb_vendor": [("vndr_id", TEXT, None), ("brn", BRN, None), ("vndr_nm", FREE, None), ("rep_nm", FREE, None),
-                      ("rep_rrn", PERSON, None), ("addr", FREE, None), ("bank_cd", TEXT, None),
-                      ("acct_no", TEXT, None), ("biz_stat_cd", TEXT, None), ("clsd_dt", DATE, None),
-                      ("upd_dt", TS, None)],
-        "tb_contract": [("cntr_no", TEXT, None), ("fscl_yr", INT, None), ("dept_cd", TEXT, None),
-                        ("biz_cd", TEXT, None), ("cntr_nm", FREE, None), ("cntr_mthd_cd", TEXT, None),
-                        ("vndr_id", TEXT, None), ("cntr_amt", INT, None), ("cntr_dt", DATE, None),
-                        ("strt_dt", DATE, None), ("end_dt", DATE, None), ("aprv_emp_no", EMP9, None),
-                        ("del_yn", TEXT, None), ("upd_dt", TS, None)],
-        "tb_payment": [("pay_no", TEXT, None), ("fscl_yr", INT, None), ("dept_cd", TEXT, None),
-                       ("biz_cd", TEXT, None), ("cntr_no", TEXT, None), ("vndr_id", TEXT, None),
-                       ("invc_no", TEXT, None), ("pay_amt", INT, None), ("pay_dt", DATE, None),
-                       ("bank_cd", TEXT, None), ("acct_no", TEXT, None), ("aprv_emp_no", EMP9, None),
-                       ("del_yn", TEXT, None), ("upd_dt", TS, None)],
-        "tb_pub_prop": [("prop_no", TEXT, None), ("pnu", PNU, None), ("prop_type_cd", TEXT, None),
-                        ("area_m2", NUM, None), ("acq_dt", DATE, None), ("disp_dt", DATE, None),
-                        ("disp_party_type", TEXT, None), ("disp_party_id", TEXT, "disp_party_type"),
-                        ("disp_amt", INT, None), ("upd_dt", TS, None)],
-        "tb_pub_prop_use": [("use_no", TEXT, None), ("prop_no", TEXT, None), ("user_party_type", TEXT, None),
-                            ("user_party_id", TEXT, "user_party_type"), ("user_nm", FREE, None),
-                            ("area_m2", NUM, None), ("strt_dt", DATE, None), ("end_dt", DATE, None),
-                            ("upd_dt", TS, None)],
-    },
-    "civil": {
-        "proc_code": [("proc_cd", TEXT, None), ("sector_cd", TEXT, None), ("proc_nm", FREE, None),
-                      ("legal_days", INT, None), ("open_yn", TEXT, None)],
-        "petition": [("ptn_no", TEXT, None), ("proc_cd", TEXT, None), ("rcpt_dtm", TS, None),
-                     ("apln_type", TEXT, None), ("apln_id", TEXT, "apln_type"), ("apln_nm", FREE, None),
-                     ("apln_addr", FREE, None), ("pnu", PNU, None), ("dept_cd", TEXT, None),
-                     ("chrg_emp_no", EMP9, None), ("due_dt", DATE, None), ("stat_cd", TEXT, None),
-                     ("rslt_cd", TEXT, None), ("cmpl_dtm", TS, None), ("upd_dtm", TS, None)],
-        "petition_step": [("ptn_no", TEXT, None), ("step_seq", INT, None), ("step_cd", TEXT, None),
-                          ("step_dtm", TS, None), ("emp_no", EMP9, None), ("dept_cd", TEXT, None),
-                          ("memo", FREE, None), ("upd_dtm", TS, None)],
-        "permit": [("prmt_no", TEXT, None), ("prmt_type_cd", TEXT, None), ("biz_type_cd", TEXT, None),
-                   ("holder_type", TEXT, None), ("holder_id", TEXT, "holder_type"), ("holder_nm", FREE, None),
-                   ("pnu", PNU, None), ("area_m2", NUM, None), ("strt_dt", DATE, None), ("end_dt", DATE, None),
-                   ("ptn_no", TEXT, None), ("upd_dtm", TS, None)],
-        "inspection": [("insp_no", TEXT, None), ("prmt_no", TEXT, None), ("insp_dt", DATE, None),
-                       ("viol_yn", TEXT, None), ("viol_cd", TEXT, None), ("sanction_cd", TEXT, None),
-                       ("sanction_amt", INT, None), ("upd_dtm", TS, None)],
-    },
-}
+#: Catalog field type -> column kind.
+_KINDS = {"text": TEXT, "code": TEXT, "party_id": TEXT, "free": FREE, "int": INT, "decimal": NUM, "date": DATE,
+          "timestamp": TS, "brn": BRN, "rrn": PERSON, "emp_no": EMP9, "pnu": PNU}
 
-#: Integer columns whose staging type is narrower than bigint.
-_INT_LIMITS = {"fscl_yr": 2**31, "legal_days": 2**31, "step_seq": 2**15}
+
+def _specs() -> dict[str, dict[str, list[tuple[str, str, str | None]]]]:
+    return {name: {t.name: [(c.name, _KINDS[c.type], c.party_type) for c in t.columns] for t in s.tables}
+            for name, s in interfaces.database_systems().items()}
+
+
+#: source table -> [(source column, kind, party-type column for a party id)] in the spec's column order,
+#: from the interface catalog. A PERSON column, or a TEXT column with a party-type column, adds its
+#: ``<column>_status`` after it.
+SPECS: dict[str, dict[str, list[tuple[str, str, str | None]]]] = _specs()
+
+#: Integer columns whose staging type is narrower than bigint (their legacy type: int, smallint).
+_INT_LIMITS = {c.name: c.int_limit for s in interfaces.database_systems().values() for t in s.tables
+               for c in t.columns if c.type == "int" and c.int_limit is not None}
 _AREA_LIMIT = Decimal(10) ** 10  # numeric(12,2)
 
 

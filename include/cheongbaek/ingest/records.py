@@ -11,10 +11,12 @@ from __future__ import annotations
 import io
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+
+from cheongbaek import interfaces
 
 
 class CorruptFileError(Exception):
@@ -89,38 +91,34 @@ class ParsedFile:
     extra_columns: list[str] = field(default_factory=list)  # unknown columns seen (filled while streaming)
 
 
-#: Key columns of each file-fed staging table: the same key twice in one file
-#: keeps the later line and quarantines the earlier; across days the newest
-#: delivery wins.
-FILE_KEYS: dict[str, tuple[str, ...]] = {
-    "tax_assessment": ("asmt_no",),
-    "duty": ("imps_no",),
-    "hr_dept": ("dept_cd",),
-    "hr_emp": ("emp_no",),
-    "hr_pay": ("pay_ym", "emp_no"),
-    "bld_permit": ("mgm_pmsrgst_pk",),
-    "bld_useapr": ("mgm_pmsrgst_pk",),
-    "bld_violation": ("viol_pk",),
-    "re_parcel": ("pnu",),
-    "re_transfer": ("trnsf_id",),
-    "re_realname_viol": ("viol_id",),
-}
+class _FileKeys(Mapping[str, tuple[str, ...]]):
+    """Key columns of each file-fed staging table, read from the interface catalog on every lookup.
 
-#: Database-fed staging tables: source table -> (staging table, key columns, version column).
+    A live view and not a dict built at import, so a system added to the
+    catalog at run time (``CHEONGBAEK_INTERFACES_DIR``) is loaded like the
+    others by an engine that imported this module before.
+    """
+
+    def _keys(self) -> dict[str, tuple[str, ...]]:
+        return {f.table: tuple(f.key) for s in interfaces.file_systems().values() for f in s.files}
+
+    def __getitem__(self, table: str) -> tuple[str, ...]:
+        return self._keys()[table]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+
+#: The same key twice in one file keeps the later line and quarantines the earlier; across days the
+#: newest delivery wins.
+FILE_KEYS: Mapping[str, tuple[str, ...]] = _FileKeys()
+
+#: Database-fed staging tables (from the interface catalog): source table -> (staging table, key columns,
+#: version column).
 DB_TABLES: dict[str, dict[str, tuple[str, tuple[str, ...], str | None]]] = {
-    "finance": {
-        "tb_budget": ("fin_budget", ("fscl_yr", "biz_cd"), "upd_dt"),
-        "tb_vendor": ("fin_vendor", ("vndr_id",), "upd_dt"),
-        "tb_contract": ("fin_contract", ("cntr_no",), "upd_dt"),
-        "tb_payment": ("fin_payment", ("pay_no",), "upd_dt"),
-        "tb_pub_prop": ("fin_pub_prop", ("prop_no",), "upd_dt"),
-        "tb_pub_prop_use": ("fin_pub_prop_use", ("use_no",), "upd_dt"),
-    },
-    "civil": {
-        "proc_code": ("civ_proc_code", ("proc_cd",), None),
-        "petition": ("civ_petition", ("ptn_no",), "upd_dtm"),
-        "petition_step": ("civ_petition_step", ("ptn_no", "step_seq"), "upd_dtm"),
-        "permit": ("civ_permit", ("prmt_no",), "upd_dtm"),
-        "inspection": ("civ_inspection", ("insp_no",), "upd_dtm"),
-    },
+    name: {t.name: (t.table, tuple(t.key), t.version) for t in s.tables}
+    for name, s in interfaces.database_systems().items()
 }

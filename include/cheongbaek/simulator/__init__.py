@@ -40,28 +40,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cheongbaek import config, db
+from cheongbaek import config, db, interfaces
 from cheongbaek.simulator import formats as F
 from cheongbaek.simulator.background import Background
 from cheongbaek.simulator.defects import Defects
 from cheongbaek.simulator.planted import Planter
-from cheongbaek.simulator.world import DB_COLUMNS, DB_STAGING, FILE_SYSTEMS, Sim, read_reference
+from cheongbaek.simulator.world import DB_COLUMNS, DB_STAGING, FILE_SYSTEMS, Sim, file_name, read_reference
 
 SCALES = {"tiny": 1, "small": 40, "large": 4000}
 #: Source rows one unit of scale produces (measured at tiny), to turn a row count into a factor.
 ROWS_PER_UNIT = 2500
 REFERENCE = Path(__file__).resolve().parent / "reference"
-STEMS = {
-    "tax": ["TAXASMT"], "duties": ["DUTY"], "hr": ["HR_DEPT", "HR_EMP"],
-    "construction": ["bld_permit", "bld_useapr", "bld_violation"],
-    "realestate": ["RE_PARCEL", "RE_TRANSFER", "RE_REALNAME_VIOL"],
-}
-STAGING_TABLES = [
-    "tax_assessment", "duty", "hr_dept", "hr_emp", "hr_pay", "bld_permit", "bld_useapr", "bld_violation",
-    "re_parcel", "re_transfer", "re_realname_viol", "fin_budget", "fin_vendor", "fin_contract", "fin_payment",
-    "fin_pub_prop", "fin_pub_prop_use", "civ_proc_code", "civ_petition", "civ_petition_step", "civ_permit",
-    "civ_inspection",
-]
+#: The stems every delivered folder holds (monthly files such as HR_PAY only on their day).
+STEMS = {name: [f.stem for f in s.files if f.daily] for name, s in interfaces.file_systems().items()}
+STAGING_TABLES = interfaces.staging_tables()
 
 
 @dataclass
@@ -113,12 +105,25 @@ def _procs() -> list[dict[str, str]]:
     return out
 
 
+def legacy_ddl(system: interfaces.System) -> str:
+    """A database system's legacy schema as the interface catalog states it: spec column types, primary keys,
+    no foreign keys; dropped and recreated so every run starts from a clean world."""
+    schema = system.schema
+    out = [f"-- {system.database}, schema {schema}: generated from interfaces/{system.system}.yaml by",
+           "-- cheongbaek.simulator.legacy_ddl; do not edit (tests/unit/test_interfaces.py checks it).",
+           f"drop schema if exists {schema} cascade;", f"create schema if not exists {schema};"]
+    for t in system.tables:
+        cols = [f"{c.name} {c.sql}" + (" not null" if c.name in t.key else "") for c in t.columns]
+        out.append(f"create table if not exists {schema}.{t.name} (\n    "
+                   + ",\n    ".join([*cols, f"primary key ({', '.join(t.key)})"]) + "\n);")
+    return "\n".join(out) + "\n"
+
+
 def _reset_databases() -> tuple[object, object]:
-    sql = Path(__file__).resolve().parent / "sql"
     fin = db.connect("cb_legacy_finance")
     civ = db.connect("cb_legacy_civil")
-    fin.execute((sql / "legacy_finance.sql").read_text())
-    civ.execute((sql / "legacy_civil.sql").read_text())
+    fin.execute(legacy_ddl(interfaces.system("finance")))  # type: ignore[arg-type]
+    civ.execute(legacy_ddl(interfaces.system("civil")))  # type: ignore[arg-type]
     return fin, civ
 
 
@@ -195,7 +200,7 @@ def _finish(sim: Sim) -> None:
             if day in sim.incomplete[system]:
                 continue
             for stem in STEMS[system]:
-                name = _file_name(stem, day)
+                name = file_name(stem, day)
                 if not (sim.drop / system / F.ymd(day) / name).exists():
                     sim.w(system, day, stem)
     for wr in sim.writers.values():
@@ -204,13 +209,6 @@ def _finish(sim: Sim) -> None:
         for day in sim.delivered_days(system):
             if day not in sim.incomplete[system]:
                 (sim.drop / system / F.ymd(day) / "_DONE").write_bytes(b"")
-
-
-def _file_name(stem: str, day: dt.date) -> str:
-    y = F.ymd(day)
-    return {"TAXASMT": f"TAXASMT_{y}.dat", "DUTY": f"DUTY_{y}.csv", "HR_DEPT": "HR_DEPT.csv", "HR_EMP": "HR_EMP.csv",
-            "bld_permit": "bld_permit.jsonl", "bld_useapr": "bld_useapr.jsonl",
-            "bld_violation": "bld_violation.jsonl"}.get(stem, f"{stem}_{y}.csv")
 
 
 def _write_truth(sim: Sim, start: dt.date, days: int, scale: str | int, seed: int, summary: SimulationSummary) -> None:

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from cheongbaek.calendar import add_bdays, payday
 from cheongbaek.simulator import formats as F
-from cheongbaek.simulator.calendar import add_bdays, payday
 from cheongbaek.simulator.world import BANKS, EMP_ACCT_BASE, Party, Sim, Stream
 
 TITLES = {1: "실장", 2: "국장", 3: "국장", 4: "과장", 5: "팀장", 6: "주무관", 7: "주무관", 8: "주무관", 9: "주무관"}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cheongbaek.simulator import formats as F
 from cheongbaek.simulator.background import Background
-from cheongbaek.simulator.world import Party, Sim
+from cheongbaek.simulator.world import Party, Sim, open_file
 
 BAD_RRN = "991340-1234567"  # month 13: invalid, and no real person's number
 
@@ -41,7 +41,7 @@ class Defects:
         b1 = s.bdays[1]
         folder = s.drop / "realestate" / F.ymd(b1)
         folder.mkdir(parents=True, exist_ok=True)
-        w = F.CsvWriter(folder / f"RE_TRANSFER_{F.ymd(b1)}.csv", [*F.RE_TRANSFER_COLS, "rmk"], "cp949", False)
+        w = open_file(folder, b1, "RE_TRANSFER", [*F.RE_TRANSFER_COLS, "rmk"])
         add = w.add
         w.add = lambda values: add([*values, "비고 없음"])  # type: ignore[method-assign]
         s.writers[("realestate", b1, "RE_TRANSFER")] = w
@@ -104,7 +104,7 @@ class Defects:
         # b2: trailer mismatch (its day's real content went to b3)
         folder = s.drop / "tax" / F.ymd(b2)
         folder.mkdir(parents=True, exist_ok=True)
-        tw = F.TaxWriter(folder / f"TAXASMT_{F.ymd(b2)}.dat", b2)
+        tw = open_file(folder, b2, "TAXASMT")
         for _ in range(3):
             tw.add(fresh())
         tw.close(count_delta=1)
@@ -143,14 +143,13 @@ class Defects:
         # b2: bytes that are not CP949 (the day's real content went to b3)
         folder = s.drop / "duties" / F.ymd(b2)
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"DUTY_{F.ymd(b2)}.csv"
-        cw = F.CsvWriter(path, [h for h, _ in F.DUTY_HEADER], "cp949", True)
+        cw = open_file(folder, b2, "DUTY")
         cw.add(row())
         cw.add_raw(b'"' + f"I{imps.year}{s.next('imps'):08d}".encode() + b'","R01","1","' + p.hyphenated.encode()
                    + b'","\xff\xfe\xff","","P0000000000","12,000","' + F.iso(imps).encode() + b'","'
                    + F.iso(imps).encode() + b'","","\xba\xce\xb0\xfa","3000000"\r\n')
         cw.close()
-        s.defect("invalid_encoding", "duties", path.name, "line 3", "reject_file",
+        s.defect("invalid_encoding", "duties", cw.path.name, "line 3", "reject_file",
                  "bytes FF FE FF are not valid CP949: the whole file is corrupt")
 
     def realestate(self) -> None:
@@ -173,7 +172,7 @@ class Defects:
         folder = s.drop / "realestate" / F.ymd(b2)
         folder.mkdir(parents=True, exist_ok=True)
         cols = [c for c in F.RE_PARCEL_COLS if c != "chg_dt"]
-        cw = F.CsvWriter(folder / f"RE_PARCEL_{F.ymd(b2)}.csv", cols, "cp949", False)
+        cw = open_file(folder, b2, "RE_PARCEL", cols)
         for _ in range(2):
             cw.add([s.pnu(), "대", "100.00", "1000000", "1", p.hyphenated, p.nm, "N"])
         cw.close()
@@ -217,7 +216,7 @@ class Defects:
         # b3: a folder still being written (no _DONE)
         folder = s.drop / "construction" / F.ymd(b3)
         folder.mkdir(parents=True, exist_ok=True)
-        jw = F.JsonlWriter(folder / "bld_permit.jsonl")
+        jw = open_file(folder, b3, "bld_permit")
         jw.add({"mgmPmsrgstPk": f"{pnu[:5]}-{s.next('bld'):012d}", "sigunguCd": pnu[:5]})
         jw.close()
         s.defect("folder_without_done", "construction", F.ymd(b3), "folder", "skip_folder",
@@ -253,11 +252,11 @@ class Defects:
         if orig.exists():
             shutil.rmtree(orig)
         orig.mkdir(parents=True)
-        dw = F.CsvWriter(orig / "HR_DEPT.csv", F.HR_DEPT_COLS, "utf-8-sig", False)
+        dw = open_file(orig, b1, "HR_DEPT")
         for d in bg.depts:
             dw.add(list(d))
         dw.close()
-        ew = F.CsvWriter(orig / "HR_EMP.csv", F.HR_EMP_COLS, "utf-8-sig", False)
+        ew = open_file(orig, b1, "HR_EMP")
         first = True
         for e in bg.iter_emps():
             if e.visible(b1):

@@ -1,6 +1,7 @@
 """Byte-exact writers for the five file systems of legacy-interfaces.md.
 
-Each writer streams: a record is encoded and written the moment it is added,
+What each file looks like (names, encodings, quoting, BOM, byte positions,
+header and trailer) is read from the interface catalog; each writer streams: a record is encoded and written the moment it is added,
 so memory stays flat however large the delivery. Writers know nothing about
 the world; they only guarantee the shapes (200-byte CP949 records with a
 counting trailer, quoted CP949 CSV with Korean headers, UTF-8-BOM HR CSV,
@@ -16,26 +17,26 @@ import json
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from cheongbaek import interfaces
+
 CRLF = b"\r\n"
 
-DUTY_HEADER = [
-    ("부과번호", "imps_no"), ("세입코드", "duty_cd"), ("납부자구분", "party_type"), ("납부자번호", "party_id"),
-    ("납부자명", "party_nm"), ("필지번호", "pnu"), ("근거번호", "basis_no"), ("부과금액", "imps_amt"),
-    ("부과일자", "imps_dt"), ("납기일자", "due_dt"), ("수납일자", "paid_dt"), ("상태", "status"), ("부서코드", "dept_cd"),
-]
-HR_DEPT_COLS = ["dept_cd", "dept_nm", "upper_dept_cd"]
-HR_EMP_COLS = ["emp_no", "emp_nm", "rrn", "dept_cd", "grade", "title", "hire_dt", "retire_dt", "status",
-               "bank_cd", "acct_no", "addr"]
-HR_PAY_COLS = ["pay_ym", "emp_no", "gross_amt", "net_amt", "pay_dt", "bank_cd", "acct_no"]
-BLD_PERMIT_COLS = ["mgmPmsrgstPk", "sigunguCd", "bjdongCd", "platGbCd", "bun", "ji", "platPlc", "mainPurpsCd",
-                   "mainPurpsCdNm", "totArea", "archPmsDay", "ownrGbCd", "ownrId", "ownrNm", "stat", "lastUpdDt"]
-BLD_USEAPR_COLS = ["mgmPmsrgstPk", "useAprDay", "totArea", "mainPurpsCd", "ownrGbCd", "ownrId", "ownrNm", "lastUpdDt"]
-BLD_VIOL_COLS = ["violPk", "sigunguCd", "bjdongCd", "platGbCd", "bun", "ji", "violDay", "violArea", "violCn",
-                 "ownrGbCd", "ownrId", "ownrNm", "crctDay", "lastUpdDt"]
-RE_PARCEL_COLS = ["pnu", "jimok", "area_m2", "ofcl_price", "owner_type", "owner_id", "owner_nm", "public_yn", "chg_dt"]
-RE_TRANSFER_COLS = ["trnsf_id", "pnu", "obj_type", "cntr_dt", "rgst_dt", "price", "from_type", "from_id", "to_type",
-                    "to_id", "to_nm", "cause"]
-RE_VIOL_COLS = ["viol_id", "pnu", "party_type", "party_id", "party_nm", "dtct_dt", "prop_value"]
+
+def _names(table: str) -> list[str]:
+    return [f.name for f in interfaces.file_spec(table).delivered]
+
+
+#: Column lists of each kind, as the interface catalog states them (defects build variants of them).
+DUTY_HEADER = [(f.header or f.name, f.name) for f in interfaces.file_spec("duty").delivered]
+HR_DEPT_COLS = _names("hr_dept")
+HR_EMP_COLS = _names("hr_emp")
+HR_PAY_COLS = _names("hr_pay")
+BLD_PERMIT_COLS = _names("bld_permit")
+BLD_USEAPR_COLS = _names("bld_useapr")
+BLD_VIOL_COLS = _names("bld_violation")
+RE_PARCEL_COLS = _names("re_parcel")
+RE_TRANSFER_COLS = _names("re_transfer")
+RE_VIOL_COLS = _names("re_realname_viol")
 
 
 def ymd(d: dt.date | None) -> str:
@@ -68,29 +69,47 @@ def signed(amount: int, width: int) -> str:
     return str(amount).zfill(width)
 
 
-def tax_detail(r: dict[str, Any]) -> bytes:
-    """One 200-byte `D` record (without the line end)."""
-    rec = (
-        b"D" + r["asmt_no"].ljust(18).encode("ascii") + r["tax_item_cd"].encode("ascii")
-        + r["party_type"].encode("ascii") + r["party_id"].ljust(13).encode("ascii")
-        + fit_cp949(r["party_nm"], 40) + (r["pnu"] or "").ljust(19).encode("ascii")
-        + str(r["tax_base_amt"]).zfill(15).encode("ascii") + signed(r["tax_amt"], 15).encode("ascii")
-        + ymd(r["cause_dt"]).encode("ascii") + ymd(r["asmt_dt"]).encode("ascii") + ymd(r["due_dt"]).encode("ascii")
-        + (ymd(r["paid_dt"]) or "00000000").encode("ascii") + r["status_cd"].encode("ascii")
-        + r["dept_cd"].encode("ascii")
-    )
-    return rec + b" " * (200 - len(rec))
+def _fixed(f: interfaces.Field | interfaces.Framing, value: Any) -> bytes:
+    """One fixed-width field as the catalog writes it: text padded right, numbers zero-padded left."""
+    width = f.width
+    assert width is not None
+    if isinstance(f, interfaces.Field) and f.hangul:
+        return fit_cp949(value or "", width)
+    if f.type == "date":
+        text = ymd(value) or (f.null_value if isinstance(f, interfaces.Field) else None) or ""
+    elif f.type == "int":
+        text = signed(value, width) if f.signed else str(value).zfill(width)
+    else:
+        text = value or ""
+    return text.ljust(width).encode("ascii")
+
+
+def _fixed_record(fields: list[Any], values: dict[str, Any], size: int) -> bytes:
+    out = bytearray()
+    for f in sorted(fields, key=lambda x: x.start):
+        out += b" " * (f.start - 1 - len(out))
+        out += f.value.encode("ascii") if getattr(f, "value", None) is not None else _fixed(f, values.get(f.name))
+    return bytes(out) + b" " * (size - len(out))
+
+
+def tax_detail(r: dict[str, Any], spec: interfaces.FileSpec | None = None) -> bytes:
+    """One 200-byte `D` record (without the line end), laid out by the catalog's byte positions."""
+    spec = spec or interfaces.file_spec("tax_assessment")
+    assert spec.record_bytes is not None and spec.detail_record_type is not None
+    return spec.detail_record_type.encode("ascii") + _fixed_record(spec.fields, r, spec.record_bytes)[1:]
 
 
 class TaxWriter:
     """TAXASMT_<day>.dat: header, details as they come, trailer with count and signed sum at close."""
 
-    def __init__(self, path: Path, day: dt.date) -> None:
+    def __init__(self, path: Path, day: dt.date, spec: interfaces.FileSpec | None = None) -> None:
         self.path = path
+        self.spec = spec or interfaces.file_spec("tax_assessment")
+        assert self.spec.header is not None and self.spec.record_bytes is not None
         self.f: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed in close()
         self.count = 0
         self.total = 0
-        self.f.write((b"H" + ymd(day).encode() + b"LOCALTAX  ").ljust(200) + CRLF)
+        self.f.write(_fixed_record(self.spec.header, {"file_date": day}, self.spec.record_bytes) + CRLF)
 
     def add_raw(self, record: bytes, amount_field: int) -> None:
         """A physical D line as given (possibly malformed): it still counts in the trailer."""
@@ -99,11 +118,12 @@ class TaxWriter:
         self.total += amount_field
 
     def add(self, r: dict[str, Any]) -> None:
-        self.add_raw(tax_detail(r), r["tax_amt"])
+        self.add_raw(tax_detail(r, self.spec), r["tax_amt"])
 
     def close(self, count_delta: int = 0) -> None:
-        trailer = b"T" + str(self.count + count_delta).zfill(9).encode() + signed(self.total, 18).encode()
-        self.f.write(trailer.ljust(200) + CRLF)
+        assert self.spec.trailer is not None and self.spec.record_bytes is not None
+        values = {"count": self.count + count_delta, "amount_sum": self.total}
+        self.f.write(_fixed_record(self.spec.trailer, values, self.spec.record_bytes) + CRLF)
         self.f.close()
 
 
@@ -139,6 +159,15 @@ class CsvWriter:
 
     def close(self) -> None:
         self.f.close()
+
+
+def open_writer(spec: interfaces.FileSpec, path: Path, day: dt.date, header: list[str] | None = None) -> Any:
+    """The writer of a file kind by its framing, encoding and quoting in the catalog."""
+    if spec.format == "fixed_width":
+        return TaxWriter(path, day, spec)
+    if spec.format == "jsonl":
+        return JsonlWriter(path)
+    return CsvWriter(path, header or spec.header_names, spec.python_encoding, spec.quoting == "all")
 
 
 class JsonlWriter:

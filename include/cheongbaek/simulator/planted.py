@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from cheongbaek.calendar import payday
 from cheongbaek.simulator.background import Background, Emp, active_days
-from cheongbaek.simulator.calendar import payday
 from cheongbaek.simulator.world import Party
 
 DAY = dt.timedelta(days=1)

@@ -18,11 +18,9 @@ from typing import Any
 
 import psycopg
 
-from cheongbaek import privacy
+from cheongbaek import interfaces, privacy
+from cheongbaek.calendar import business_days
 from cheongbaek.simulator import formats as F
-from cheongbaek.simulator.calendar import business_days
-
-FILE_SYSTEMS = ("tax", "duties", "hr", "construction", "realestate")
 
 SURNAMES = "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부가복태목형피두감호제"
 SYLLABLES = "민서준지현우진영수호연재윤성하은도예주희경정아태승혜동상원석규철미선나기용범찬빈혁한솔유"
@@ -30,39 +28,40 @@ BANKS = ("004", "011", "020", "081", "088", "003", "023", "032")
 CHUNK = 5_000  # database rows buffered per table before a COPY
 REGISTERED = 0x80  # flag bit of Sim.pnu_codes: the PNU has its land-register record
 
+
+#: The file systems, their kinds by file stem, the database tables: all from the interface catalog.
+FILE_SYSTEMS = tuple(interfaces.file_systems())
+#: file stem (``TAXASMT``, ``HR_PAY``, ``bld_permit``) -> its kind.
+FILE_SPECS = {f.stem: f for s in interfaces.file_systems().values() for f in s.files}
 #: Which staging table each file feeds, by file stem.
-FILE_TABLE = {
-    "TAXASMT": "tax_assessment", "DUTY": "duty", "HR_DEPT": "hr_dept", "HR_EMP": "hr_emp", "HR_PAY": "hr_pay",
-    "bld_permit": "bld_permit", "bld_useapr": "bld_useapr", "bld_violation": "bld_violation",
-    "RE_PARCEL": "re_parcel", "RE_TRANSFER": "re_transfer", "RE_REALNAME_VIOL": "re_realname_viol",
-}
-DB_STAGING = {
-    "tb_budget": "fin_budget", "tb_vendor": "fin_vendor", "tb_contract": "fin_contract", "tb_payment": "fin_payment",
-    "tb_pub_prop": "fin_pub_prop", "tb_pub_prop_use": "fin_pub_prop_use", "proc_code": "civ_proc_code",
-    "petition": "civ_petition", "petition_step": "civ_petition_step", "permit": "civ_permit",
-    "inspection": "civ_inspection",
-}
-DB_COLUMNS = {
-    "tb_budget": ["fscl_yr", "biz_cd", "dept_cd", "biz_nm", "bdgt_amt", "supl_amt", "upd_dt"],
-    "tb_vendor": ["vndr_id", "brn", "vndr_nm", "rep_nm", "rep_rrn", "addr", "bank_cd", "acct_no", "biz_stat_cd",
-                  "clsd_dt", "upd_dt"],
-    "tb_contract": ["cntr_no", "fscl_yr", "dept_cd", "biz_cd", "cntr_nm", "cntr_mthd_cd", "vndr_id", "cntr_amt",
-                    "cntr_dt", "strt_dt", "end_dt", "aprv_emp_no", "del_yn", "upd_dt"],
-    "tb_payment": ["pay_no", "fscl_yr", "dept_cd", "biz_cd", "cntr_no", "vndr_id", "invc_no", "pay_amt", "pay_dt",
-                   "bank_cd", "acct_no", "aprv_emp_no", "del_yn", "upd_dt"],
-    "tb_pub_prop": ["prop_no", "pnu", "prop_type_cd", "area_m2", "acq_dt", "disp_dt", "disp_party_type",
-                    "disp_party_id", "disp_amt", "upd_dt"],
-    "tb_pub_prop_use": ["use_no", "prop_no", "user_party_type", "user_party_id", "user_nm", "area_m2", "strt_dt",
-                        "end_dt", "upd_dt"],
-    "proc_code": ["proc_cd", "sector_cd", "proc_nm", "legal_days", "open_yn"],
-    "petition": ["ptn_no", "proc_cd", "rcpt_dtm", "apln_type", "apln_id", "apln_nm", "apln_addr", "pnu", "dept_cd",
-                 "chrg_emp_no", "due_dt", "stat_cd", "rslt_cd", "cmpl_dtm", "upd_dtm"],
-    "petition_step": ["ptn_no", "step_seq", "step_cd", "step_dtm", "emp_no", "dept_cd", "memo", "upd_dtm"],
-    "permit": ["prmt_no", "prmt_type_cd", "biz_type_cd", "holder_type", "holder_id", "holder_nm", "pnu", "area_m2",
-               "strt_dt", "end_dt", "ptn_no", "upd_dtm"],
-    "inspection": ["insp_no", "prmt_no", "insp_dt", "viol_yn", "viol_cd", "sanction_cd", "sanction_amt", "upd_dtm"],
-}
-DB_SYSTEM = {t: ("finance" if t.startswith("tb_") else "civil") for t in DB_COLUMNS}
+FILE_TABLE = {stem: f.table for stem, f in FILE_SPECS.items()}
+DB_STAGING = {t.name: t.table for s in interfaces.database_systems().values() for t in s.tables}
+DB_COLUMNS = {t.name: t.source_columns for s in interfaces.database_systems().values() for t in s.tables}
+DB_SYSTEM = {t.name: name for name, s in interfaces.database_systems().items() for t in s.tables}
+
+
+def file_spec_of(stem: str) -> tuple[interfaces.FileSpec, str | None]:
+    """The kind of a writer stem and its month: ``HR_PAY_202501`` is the monthly ``HR_PAY`` of January."""
+    spec = FILE_SPECS.get(stem)
+    if spec is not None:
+        return spec, None
+    base, _, month = stem.rpartition("_")
+    spec = FILE_SPECS.get(base)
+    if spec is None or "YYYYMM" not in spec.name or not (len(month) == 6 and month.isdigit()):
+        raise KeyError(f"no delivered file has the stem {stem}")
+    return spec, month
+
+
+def open_file(folder: Path, day: dt.date, stem: str, header: list[str] | None = None) -> Any:
+    """A writer of a stem's file in ``folder`` (the day's), as the catalog frames it; ``header`` replaces the
+    catalog's header row (a defect's extra or missing column)."""
+    return F.open_writer(file_spec_of(stem)[0], folder / file_name(stem, day), day, header)
+
+
+def file_name(stem: str, day: dt.date) -> str:
+    """The name of a stem's file in the folder of ``day``."""
+    spec, month = file_spec_of(stem)
+    return spec.file_name(F.ymd(day), month)
 
 
 _M64 = (1 << 64) - 1
@@ -371,22 +370,7 @@ class Sim:
         return wr
 
     def _open(self, system: str, folder: Path, day: dt.date, stem: str) -> Any:
-        y = F.ymd(day)
-        if stem == "TAXASMT":
-            return F.TaxWriter(folder / f"TAXASMT_{y}.dat", day)
-        if stem == "DUTY":
-            return F.CsvWriter(folder / f"DUTY_{y}.csv", [h for h, _ in F.DUTY_HEADER], "cp949", True)
-        if stem == "HR_DEPT":
-            return F.CsvWriter(folder / "HR_DEPT.csv", F.HR_DEPT_COLS, "utf-8-sig", False)
-        if stem == "HR_EMP":
-            return F.CsvWriter(folder / "HR_EMP.csv", F.HR_EMP_COLS, "utf-8-sig", False)
-        if stem.startswith("HR_PAY_"):
-            return F.CsvWriter(folder / f"{stem}.csv", F.HR_PAY_COLS, "utf-8-sig", False)
-        if stem in ("bld_permit", "bld_useapr", "bld_violation"):
-            return F.JsonlWriter(folder / f"{stem}.jsonl")
-        cols = {"RE_PARCEL": F.RE_PARCEL_COLS, "RE_TRANSFER": F.RE_TRANSFER_COLS,
-                "RE_REALNAME_VIOL": F.RE_VIOL_COLS}[stem]
-        return F.CsvWriter(folder / f"{stem}_{y}.csv", cols, "cp949", False)
+        return open_file(folder, day, stem)
 
     def emit(self, system: str, stem: str, versions: list[tuple[dt.date, Any]]) -> list[dt.date]:
         """Write a key's versions to the folders they are delivered in; returns those days.
@@ -400,7 +384,7 @@ class Sim:
             day = self.route(system, known)
             if day is not None:
                 routed[day] = rec
-        table = FILE_TABLE[stem if not stem.startswith("HR_PAY_") else "HR_PAY"]
+        table = file_spec_of(stem)[0].table
         for day, rec in sorted(routed.items()):
             self.w(system, day, stem).add(rec)
             self.staging_rows[table] += 1
@@ -475,7 +459,7 @@ class Sim:
             if not rows:
                 continue
             conn = self.fin_conn if DB_SYSTEM[t] == "finance" else self.civ_conn
-            schema = "ehojo" if DB_SYSTEM[t] == "finance" else "saeol"
+            schema = interfaces.system(DB_SYSTEM[t]).schema
             cols = ", ".join(DB_COLUMNS[t])
             with conn.cursor() as cur, cur.copy(f"copy {schema}.{t} ({cols}) from stdin") as cp:
                 for r in rows:

@@ -1,4 +1,9 @@
-"""Parsers of the five file systems of legacy-interfaces.md: one delivered file -> typed staging rows.
+"""Parsers of the file systems of the interface catalog: one delivered file -> typed staging rows.
+
+Which files a system delivers, their encoding and fields come from
+:mod:`cheongbaek.interfaces`; a parser module exists per framing only (fixed
+width with header and trailer: :mod:`.tax`; CSV and JSON Lines:
+:mod:`.tabular` with the catalog-built :mod:`.layouts`).
 
 The loading engine asks :func:`kind_for` which staging table a file of a day
 folder feeds (None: an unknown file, which it reports) and streams
@@ -23,8 +28,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from cheongbaek import interfaces
 from cheongbaek.ingest.parsers import layouts, tax
-from cheongbaek.ingest.parsers.tabular import Layout, read_csv, read_jsonl
+from cheongbaek.ingest.parsers.tabular import read_csv, read_jsonl
 from cheongbaek.ingest.records import ParsedFile
 
 
@@ -43,44 +49,24 @@ class FileKind:
     table: str
 
 
-FILE_KINDS: dict[str, list[FileKind]] = {
-    "tax": [FileKind("tax", "TAXASMT_YYYYMMDD.dat", "tax_assessment")],
-    "duties": [FileKind("duties", "DUTY_YYYYMMDD.csv", "duty")],
-    "hr": [
-        FileKind("hr", "HR_DEPT.csv", "hr_dept"),
-        FileKind("hr", "HR_EMP.csv", "hr_emp"),
-        FileKind("hr", "HR_PAY_YYYYMM.csv", "hr_pay"),
-    ],
-    "construction": [
-        FileKind("construction", "bld_permit.jsonl", "bld_permit"),
-        FileKind("construction", "bld_useapr.jsonl", "bld_useapr"),
-        FileKind("construction", "bld_violation.jsonl", "bld_violation"),
-    ],
-    "realestate": [
-        FileKind("realestate", "RE_PARCEL_YYYYMMDD.csv", "re_parcel"),
-        FileKind("realestate", "RE_TRANSFER_YYYYMMDD.csv", "re_transfer"),
-        FileKind("realestate", "RE_REALNAME_VIOL_YYYYMMDD.csv", "re_realname_viol"),
-    ],
-}
+def file_kinds() -> dict[str, list[FileKind]]:
+    """Every file system's kinds, read from the interface catalog (its current contents)."""
+    return {name: [FileKind(name, f.name, f.table) for f in s.files]
+            for name, s in interfaces.file_systems().items()}
 
-#: staging table -> (layout, encoding) of the CSV and JSON Lines kinds ("jsonl" for JSON Lines).
-_TABULAR: dict[str, tuple[Layout, str]] = {
-    "duty": (layouts.DUTY, "cp949"),
-    "hr_dept": (layouts.HR_DEPT, "utf-8-sig"),
-    "hr_emp": (layouts.HR_EMP, "utf-8-sig"),
-    "hr_pay": (layouts.HR_PAY, "utf-8-sig"),
-    "bld_permit": (layouts.BLD_PERMIT, "jsonl"),
-    "bld_useapr": (layouts.BLD_USEAPR, "jsonl"),
-    "bld_violation": (layouts.BLD_VIOLATION, "jsonl"),
-    "re_parcel": (layouts.RE_PARCEL, "cp949"),
-    "re_transfer": (layouts.RE_TRANSFER, "cp949"),
-    "re_realname_viol": (layouts.RE_REALNAME_VIOL, "cp949"),
-}
+
+#: The file kinds of the package's catalog (a catalog extended at run time is read by :func:`kind_for`).
+FILE_KINDS: dict[str, list[FileKind]] = file_kinds()
 
 
 def kind_for(system: str, filename: str) -> FileKind | None:
     """The kind of a file of ``system``'s day folder by its name; None for a file the system does not deliver."""
-    for kind in FILE_KINDS.get(system, []):
+    try:
+        spec = interfaces.system(system)
+    except KeyError:
+        return None
+    for f in spec.files:
+        kind = FileKind(system, f.name, f.table)
         if _name_regex(kind.pattern).fullmatch(filename):
             return kind
     return None
@@ -110,12 +96,12 @@ def parse_file(system: str, path: Path, delivery_date: dt.date, key: bytes | Non
     kind = kind_for(system, path.name)
     if kind is None:
         raise ValueError(f"{system} delivers no file named {path.name}")
-    if kind.table == tax.TABLE:
-        return tax.parse(path, delivery_date, key)
-    layout, encoding = _TABULAR[kind.table]
-    if encoding == "jsonl":
-        return read_jsonl(path, layout, delivery_date, key)
-    return read_csv(path, layout, encoding, delivery_date, key)
+    spec = interfaces.file_spec(kind.table)
+    if spec.format == "fixed_width":
+        return tax.parse(path, delivery_date, key, spec)
+    if spec.format == "jsonl":
+        return read_jsonl(path, layouts.layout(kind.table), delivery_date, key)
+    return read_csv(path, layouts.layout(kind.table), spec.python_encoding, delivery_date, key)
 
 
-__all__ = ["FILE_KINDS", "FileKind", "kind_for", "parse_file"]
+__all__ = ["FILE_KINDS", "FileKind", "file_kinds", "kind_for", "parse_file"]

@@ -19,35 +19,105 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from cheongbaek import privacy
+from cheongbaek import interfaces, privacy
 from cheongbaek.ingest.parsers.common import Context, ParseError, integer, pnu_value, scrub_reject
 from cheongbaek.ingest.records import CorruptFileError, ParsedFile, Reject, Row, open_delivered
 
 TABLE = "tax_assessment"
-COLUMNS = ["asmt_no", "tax_item_cd", "party_type", "party_id", "party_id_status", "party_nm", "pnu",
-           "tax_base_amt", "tax_amt", "cause_dt", "asmt_dt", "due_dt", "paid_dt", "status_cd", "dept_cd"]
-RECORD_BYTES = 200
-ENCODING = "cp949"
 
 
-def parse(path: Path, delivery_date: dt.date, key: bytes | None = None) -> ParsedFile:
+@dataclass(frozen=True)
+class _Positions:
+    """The catalog's byte positions as the slices the hot loop cuts (computed once per catalog entry).
+
+    Only the name field may hold multi-byte CP949, so every field after it is
+    cut from the decoded line's ASCII ``tail`` (the bytes after the name, one
+    character each) and every field before it from the line's start.
+    """
+
+    spec: interfaces.FileSpec
+    record_bytes: int
+    header_type: bytes
+    detail_type: bytes
+    trailer_type: bytes
+    count: slice
+    total: slice
+    amount: slice  # in the raw bytes: the field the trailer sums
+    asmt_no: slice
+    item: slice
+    ptype: int
+    party: slice  # party type and id
+    pid: slice
+    name: slice
+    tail_len: int
+    t_pnu: slice  # the rest: in the tail
+    t_base: slice
+    t_amt: slice
+    t_dates: tuple[tuple[slice, str], ...]
+    t_status: slice
+    t_dept: slice
+    t_filler: int
+
+    @classmethod
+    def of(cls, spec: interfaces.FileSpec) -> _Positions:
+        f = spec.field
+        name = f("party_nm").slice
+        rec = spec.record_bytes or 0
+
+        def tail(n: str) -> slice:
+            s = f(n).slice
+            return slice(s.start - name.stop, s.stop - name.stop)
+
+        last = max(x.slice.stop for x in spec.fields)
+        return cls(
+            spec=spec, record_bytes=rec,
+            header_type=(spec.framing("header", "record_type").value or "").encode("ascii"),
+            detail_type=(spec.detail_record_type or "").encode("ascii"),
+            trailer_type=(spec.framing("trailer", "record_type").value or "").encode("ascii"),
+            count=spec.framing("trailer", "count").slice, total=spec.framing("trailer", "amount_sum").slice,
+            amount=f("tax_amt").slice, asmt_no=f("asmt_no").slice, item=f("tax_item_cd").slice,
+            ptype=f("party_type").slice.start, party=slice(f("party_type").slice.start, f("party_id").slice.stop),
+            pid=f("party_id").slice, name=name, tail_len=rec - name.stop,
+            t_pnu=tail("pnu"), t_base=tail("tax_base_amt"), t_amt=tail("tax_amt"),
+            t_dates=tuple((tail(n), n) for n in ("cause_dt", "asmt_dt", "due_dt", "paid_dt")),
+            t_status=tail("status_cd"), t_dept=tail("dept_cd"), t_filler=last - name.stop,
+        )
+
+
+_POSITIONS: dict[int, _Positions] = {}
+
+
+def _positions(spec: interfaces.FileSpec | None) -> _Positions:
+    spec = spec or interfaces.file_spec(TABLE)
+    hit = _POSITIONS.get(id(spec))
+    if hit is None or hit.spec is not spec:
+        hit = _POSITIONS[id(spec)] = _Positions.of(spec)
+    return hit
+
+
+def parse(path: Path, delivery_date: dt.date, key: bytes | None = None,
+          spec: interfaces.FileSpec | None = None) -> ParsedFile:
     """Open a TAXASMT file: the header is checked now, details and trailer while streaming."""
+    pos = _positions(spec)
+    encoding = pos.spec.encoding
     f = open_delivered(path)
     try:
         first = _strip_eol(f.readline())
-        if first[:1] != b"H":
-            raise CorruptFileError(path, "missing header record (first line does not start with 'H')")
+        if first[:1] != pos.header_type:
+            raise CorruptFileError(path, f"missing header record (first line does not start with {pos.header_type.decode()!r})")
         try:
-            first.decode(ENCODING)
+            first.decode(encoding)
         except UnicodeDecodeError as e:
-            raise CorruptFileError(path, f"line 1: bytes not valid {ENCODING} at byte {e.start + 1}") from None
+            raise CorruptFileError(path, f"line 1: bytes not valid {encoding} at byte {e.start + 1}") from None
     except BaseException:
         f.close()
         raise
-    return ParsedFile(path=path, table=TABLE, columns=list(COLUMNS), items=_items(path, f, delivery_date, key))
+    return ParsedFile(path=path, table=pos.spec.table, columns=pos.spec.staging_columns,
+                      items=_items(path, f, delivery_date, key, pos))
 
 
 def _strip_eol(raw: bytes) -> bytes:
@@ -67,9 +137,13 @@ def _amount_as_read(field: bytes) -> int:
     return -int(digits) if neg else int(digits)
 
 
-def _items(path: Path, f: BinaryIO, delivery_date: dt.date, key: bytes | None) -> Iterator[Row | Reject]:
+def _items(path: Path, f: BinaryIO, delivery_date: dt.date, key: bytes | None,
+           pos: _Positions) -> Iterator[Row | Reject]:
     ctx = Context(delivery_date, key)
-    detail = _detail_parser(ctx)
+    detail = _detail_parser(ctx, pos)
+    encoding = pos.spec.encoding
+    d_type, t_type, amount_at = pos.detail_type, pos.trailer_type, pos.amount
+    types = f"{pos.header_type.decode()}, {d_type.decode()} or {t_type.decode()}"
     count = 0
     total = 0
     trailer: bytes | None = None
@@ -86,26 +160,26 @@ def _items(path: Path, f: BinaryIO, delivery_date: dt.date, key: bytes | None) -
                     raise CorruptFileError(path, f"line {line_no}: a record after the trailer")
                 continue
             try:
-                txt = raw.decode(ENCODING)
+                txt = raw.decode(encoding)
             except UnicodeDecodeError as e:
-                raise CorruptFileError(path, f"line {line_no}: bytes not valid {ENCODING} at byte {e.start + 1}"
+                raise CorruptFileError(path, f"line {line_no}: bytes not valid {encoding} at byte {e.start + 1}"
                                        ) from None
             kind = raw[:1]
-            if kind == b"D":
+            if kind == d_type:
                 count += 1
-                amount = raw[110:125]
+                amount = raw[amount_at]
                 total += int(amount) if amount.isdigit() else _amount_as_read(amount)
                 yield detail(raw, txt, line_no)
-            elif kind == b"T":
+            elif kind == t_type:
                 trailer = raw
             elif raw.strip():
-                yield Reject(line_no, "unknown_record_type", f"record type {txt[:1]!r} is not H, D or T",
-                             _reject_record(raw, txt, key))
+                yield Reject(line_no, "unknown_record_type", f"record type {txt[:1]!r} is not {types}",
+                             _reject_record(raw, txt, key, pos))
     finally:
         f.close()
     if trailer is None:
-        raise CorruptFileError(path, "missing trailer record (T)")
-    t_count, t_sum = trailer[1:10], trailer[10:28].strip()
+        raise CorruptFileError(path, f"missing trailer record ({t_type.decode()})")
+    t_count, t_sum = trailer[pos.count], trailer[pos.total].strip()
     if not t_count.isdigit():
         raise CorruptFileError(path, f"trailer count {t_count!r} is not a number")
     neg = t_sum[:1] == b"-"
@@ -121,7 +195,7 @@ def _items(path: Path, f: BinaryIO, delivery_date: dt.date, key: bytes | None) -
 _DIGIT_RUN = re.compile(r"[0-9]{13,}")
 
 
-def _reject_record(raw: bytes, txt: str, key: bytes | None) -> str:
+def _reject_record(raw: bytes, txt: str, key: bytes | None, pos: _Positions) -> str:
     """A malformed line's text with its party id pseudonymised, valid or not.
 
     The id at bytes 24-36 follows the party-type digit, so no RRN pattern
@@ -129,18 +203,21 @@ def _reject_record(raw: bytes, txt: str, key: bytes | None) -> str:
     starts as the layout says, and otherwise every run of 13 or more digits
     goes (privacy wins over fidelity on a line that is broken anyway).
     """
-    head = raw[:36]
-    if len(head) == 36 and head.isascii():
-        field = txt[23:36].strip()
+    pid_at, name_start = pos.pid, pos.name.start
+    head = raw[:name_start]
+    if len(head) == name_start and head.isascii():
+        field = txt[pid_at].strip()
         if field and not privacy.is_valid_brn(field):
-            txt = txt[:23] + privacy.pseudonym(privacy.rrn_digits(field) or field, key) + txt[36:]
-            return txt[:57] + scrub_reject(txt[57:], key)
+            pseudo = privacy.pseudonym(privacy.rrn_digits(field) or field, key)
+            txt = txt[:pid_at.start] + pseudo + txt[pid_at.stop:]
+            cut = pid_at.start + len(pseudo)
+            return txt[:cut] + scrub_reject(txt[cut:], key)
         return scrub_reject(txt, key)
     return _DIGIT_RUN.sub(lambda m: privacy.pseudonym(m.group(0), key), scrub_reject(txt, key))
 
 
-def _detail_parser(ctx: Context) -> Callable[[bytes, str, int], Row | Reject]:
-    """A D-line parser with the file's caches bound as locals (this is the hot loop of the tax system).
+def _detail_parser(ctx: Context, pos: _Positions) -> Callable[[bytes, str, int], Row | Reject]:
+    """A D-line parser with the file's caches and the catalog's positions bound as locals (the hot loop).
 
     Fast paths, each falling back to the general rule: ASCII checks on bytes
     instead of decoding the ASCII parts, a dictionary of the distinct date
@@ -150,7 +227,11 @@ def _detail_parser(ctx: Context) -> Callable[[bytes, str, int], Row | Reject]:
     """
     key = ctx.key
     parties = ctx.parties.get
-    dates: dict[str, dt.date | None] = {"00000000": None, "        ": None}
+    spec = pos.spec
+    encoding = spec.encoding
+    record_bytes = pos.record_bytes
+    null_date = spec.field("paid_dt").null_value or ""
+    dates: dict[str, dt.date | None] = {null_date: None, " " * len(null_date): None}
     dget = dates.get
     ymd = ctx.dates.ymd
     search = privacy.RRN_SHAPED.search
@@ -159,6 +240,13 @@ def _detail_parser(ctx: Context) -> Callable[[bytes, str, int], Row | Reject]:
     missing = object()
     pcache: dict[str, tuple[str | None, str | None]] = {}
     pcache_get = pcache.get
+    name_at, name_start, name_stop, tail_len = pos.name, pos.name.start, pos.name.stop, pos.tail_len
+    asmt_no_at, item_at, ptype_at, party_at, pid_at = pos.asmt_no, pos.item, pos.ptype, pos.party, pos.pid
+    pid_start, pid_stop = pid_at.start, pid_at.stop
+    pnu_at, base_at, amt_at, status_at, dept_at, filler = (pos.t_pnu, pos.t_base, pos.t_amt, pos.t_status,
+                                                          pos.t_dept, pos.t_filler)
+    (d1_at, d1_n), (d2_at, d2_n), (d3_at, d3_n), (d4_at, d4_n) = pos.t_dates
+    blank_pnu = " " * (pnu_at.stop - pnu_at.start)
 
     def date(v: str, field: str) -> dt.date | None:
         d = dget(v, missing)
@@ -168,58 +256,59 @@ def _detail_parser(ctx: Context) -> Callable[[bytes, str, int], Row | Reject]:
         return d  # type: ignore[return-value]
 
     def parse(raw: bytes, txt: str, line_no: int) -> Row | Reject:
-        if len(raw) != RECORD_BYTES:
-            return Reject(line_no, "wrong_length", f"detail record of {len(raw)} bytes, not {RECORD_BYTES}",
-                          _reject_record(raw, txt, key))
+        if len(raw) != record_bytes:
+            return Reject(line_no, "wrong_length", f"detail record of {len(raw)} bytes, not {record_bytes}",
+                          _reject_record(raw, txt, key, pos))
         try:
-            if not (raw[:36].isascii() and raw[76:].isascii()):
-                raise UnicodeDecodeError(ENCODING, raw, 0, 1, "non-ASCII outside the name")
-            name = raw[36:76].decode(ENCODING)
+            if not (raw[:name_start].isascii() and raw[name_stop:].isascii()):
+                raise UnicodeDecodeError(encoding, raw, 0, 1, "non-ASCII outside the name")
+            name = raw[name_at].decode(encoding)
         except UnicodeDecodeError:
             return Reject(line_no, "wrong_layout", "a field is not where the layout puts it (non-ASCII outside "
-                          "the name, or a Hangul syllable split at a field boundary)", _reject_record(raw, txt, key))
-        tail = txt[-124:]
-        party_type = txt[22]
-        party = txt[22:36]
+                          "the name, or a Hangul syllable split at a field boundary)",
+                          _reject_record(raw, txt, key, pos))
+        tail = txt[-tail_len:]
+        party_type = txt[ptype_at]
+        party = txt[party_at]
         hit = pcache_get(party)
         if hit is None:
-            hit = pcache[party] = parties(party_type, txt[23:36])
+            hit = pcache[party] = parties(party_type, txt[pid_at])
             if len(pcache) > _PARTY_CACHE:
                 pcache.clear()
         pid, status = hit
         nm = name.strip() or None
-        suspicious = search(txt, 0, 23) or (nm is not None and search(nm)) or (
-            tail[90:].strip() and search(tail, 90))
+        suspicious = search(txt, 0, pid_start) or (nm is not None and search(nm)) or (
+            tail[filler:].strip() and search(tail, filler))
         if nm is not None and search(nm):
             nm = scrub(nm, key)
         if pid is not None and pid.startswith(prefix):
-            rest = txt[36:]
-            record = txt[:23] + pid + (scrub(rest, key) if suspicious else rest)
+            rest = txt[pid_stop:]
+            record = txt[:pid_start] + pid + (scrub(rest, key) if suspicious else rest)
             if suspicious:
-                record = scrub(txt[:23], key) + record[23:]
+                record = scrub(txt[:pid_start], key) + record[pid_start:]
         else:
             record = scrub(txt, key) if suspicious else txt
-        base = tail[19:34]
-        amt = tail[34:49]
-        pnu = tail[0:19]
+        base = tail[base_at]
+        amt = tail[amt_at]
+        pnu = tail[pnu_at]
         try:
             values = (
-                txt[1:19].strip(),
-                txt[19:22].strip(),
+                txt[asmt_no_at].strip(),
+                txt[item_at].strip(),
                 party_type.strip(),
                 pid,
                 status,
                 nm,
-                None if pnu == _BLANK_PNU else pnu if pnu.isdigit() else pnu_value(pnu),
+                None if pnu == blank_pnu else pnu if pnu.isdigit() else pnu_value(pnu),
                 int(base) if base.isdigit() else integer(base, "tax_base_amt"),
                 int(amt) if amt.isdigit() else (-int(amt[1:]) if amt[:1] == "-" and amt[1:].isdigit()
                                                 else integer(amt, "tax_amt")),
-                d1 if (d1 := dget(tail[49:57], missing)) is not missing else date(tail[49:57], "cause_dt"),
-                d2 if (d2 := dget(tail[57:65], missing)) is not missing else date(tail[57:65], "asmt_dt"),
-                d3 if (d3 := dget(tail[65:73], missing)) is not missing else date(tail[65:73], "due_dt"),
-                d4 if (d4 := dget(tail[73:81], missing)) is not missing else date(tail[73:81], "paid_dt"),
-                tail[81:83].strip(),
-                tail[83:90].strip() or None,
+                d1 if (d1 := dget(tail[d1_at], missing)) is not missing else date(tail[d1_at], d1_n),
+                d2 if (d2 := dget(tail[d2_at], missing)) is not missing else date(tail[d2_at], d2_n),
+                d3 if (d3 := dget(tail[d3_at], missing)) is not missing else date(tail[d3_at], d3_n),
+                d4 if (d4 := dget(tail[d4_at], missing)) is not missing else date(tail[d4_at], d4_n),
+                tail[status_at].strip(),
+                tail[dept_at].strip() or None,
             )
         except ParseError as e:
             return Reject(line_no, e.reason, e.detail, record)
@@ -228,7 +317,6 @@ def _detail_parser(ctx: Context) -> Callable[[bytes, str, int], Row | Reject]:
     return parse
 
 
-_BLANK_PNU = " " * 19
 _PARTY_CACHE = 200_000
 _row_new = Row.__new__
 
