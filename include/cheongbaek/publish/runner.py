@@ -344,6 +344,13 @@ def current_latest(root: Path | None = None) -> Path | None:
     return link.resolve() if link.is_symlink() else None
 
 
+def latest_as_of(root: Path | None = None) -> dt.date | None:
+    """D of the publication ``latest`` points at (from its ``<D>-<seq>`` folder name), or None."""
+    folder = current_latest(root)
+    m = _FOLDER.match(folder.name) if folder is not None else None
+    return dt.date.fromisoformat(m.group(1)) if m else None
+
+
 def _record(as_of: dt.date, folder: Path, status: str, rows: dict[str, int] | None,
             checks: dict[str, Any] | None, error: str | None) -> None:
     with db.connect("cb_warehouse", autocommit=True) as conn:
@@ -410,16 +417,22 @@ def publish(as_of: dt.date) -> dict[str, Any]:
     anything fails; then ``latest`` and the disclosure tables are unchanged.
     """
     root = config.publish_dir()
+    # A replay (D before the D of ``latest``) is written and checked beside
+    # ``latest`` but never switched to, and its disclosure tables are rolled
+    # back: ``latest`` and what cb_public reads never move backwards.
+    current = latest_as_of(root)
+    replay = current is not None and as_of < current
     folder = _new_folder(root, as_of)
     rows: dict[str, int] | None = None
     try:
         with db.connect("cb_warehouse") as conn:
-            with conn.transaction():
+            with conn.transaction(force_rollback=replay):
                 rows = refresh(conn, as_of)
                 datasets = write_publication(conn, folder, as_of)
                 knowledge = guard.load_knowledge(conn)
                 checks = run_checks(folder, datasets, knowledge)
-                switch_latest(root, folder)
+                if not replay:
+                    switch_latest(root, folder)
     except Exception as exc:
         failed = folder.with_name(f"failed-{folder.name}")
         if folder.exists():
@@ -431,5 +444,9 @@ def publish(as_of: dt.date) -> dict[str, Any]:
             log.exception("could not record the failed publication")
         raise
     _record(as_of, folder, "published", rows, checks, None)
-    log.info("published %s: %s", folder, rows)
-    return {"folder": str(folder), "as_of": as_of.isoformat(), "rows": rows, "checks": checks}
+    if replay:
+        log.warning("replay of %s: published beside latest in %s; latest stays at %s", as_of, folder.name, current)
+    else:
+        log.info("published %s: %s", folder, rows)
+    return {"folder": str(folder), "as_of": as_of.isoformat(), "rows": rows, "checks": checks,
+            "latest": not replay}
