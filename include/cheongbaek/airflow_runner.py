@@ -394,24 +394,35 @@ def _seconds(run: dict[str, Any]) -> float:
     return (dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)).total_seconds()
 
 
-def run_dag(api: Api, dag_id: str, as_of: dt.date, log_dir: Path, timeout: float = 3600,
-            check: Callable[[], str | None] | None = None) -> DagResult:
-    """Trigger one DAG run for D, wait until the scheduler finished it, and read its outcome.
+def run_dags(api: Api, dag_ids: list[str], as_of: dt.date, log_dir: Path, timeout: float = 3600,
+             check: Callable[[], str | None] | None = None) -> list[DagResult]:
+    """Trigger a DAG run for D of each DAG at once, wait until the scheduler finished them all, read the outcomes.
 
-    The failed tasks' errors come from their logs (the failure callback's
-    ``CHEONGBAEK FAILURE`` line); the logs of every task are also copied to
-    ``log_dir`` so the summary can point at one file.
+    Used with independent DAGs (the ingestions) so they run side by side, as
+    their schedules would run them, and with a single DAG for the chain.
     """
-    run = api.trigger(dag_id, as_of, note="cheongbaek run")
-    run_id = run["dag_run_id"]
-    final: dict[str, Any] = {}
+    runs = [(dag_id, api.trigger(dag_id, as_of, note="cheongbaek run")["dag_run_id"]) for dag_id in dag_ids]
+    final: dict[str, dict[str, Any]] = {}
 
     def done() -> bool:
-        nonlocal final
-        final = api.dag_run(dag_id, run_id)
-        return final.get("state") in ("success", "failed")
+        for dag_id, run_id in runs:
+            if final.get(dag_id, {}).get("state") not in ("success", "failed"):
+                final[dag_id] = api.dag_run(dag_id, run_id)
+        return all(final[d].get("state") in ("success", "failed") for d, _ in runs)
 
-    wait_for(done, timeout, f"{dag_id} {run_id}", poll=2.0, check=check)
+    wait_for(done, timeout, ", ".join(f"{d} {r}" for d, r in runs), poll=2.0, check=check)
+    return [collect(api, dag_id, run_id, final[dag_id], as_of, log_dir) for dag_id, run_id in runs]
+
+
+def run_dag(api: Api, dag_id: str, as_of: dt.date, log_dir: Path, timeout: float = 3600,
+            check: Callable[[], str | None] | None = None) -> DagResult:
+    """Trigger one DAG run for D and wait until the scheduler finished it."""
+    return run_dags(api, [dag_id], as_of, log_dir, timeout, check)[0]
+
+
+def collect(api: Api, dag_id: str, run_id: str, final: dict[str, Any], as_of: dt.date, log_dir: Path) -> DagResult:
+    """The outcome of a finished run: its failed tasks' errors (from the failure callback's
+    ``CHEONGBAEK FAILURE`` line in their logs), and a copy of every task's log in ``log_dir``."""
     failures: dict[str, str] = {}
     texts = []
     for ti in api.task_instances(dag_id, run_id):
