@@ -294,6 +294,12 @@ class Api:
     def unpause(self, dag_id: str) -> None:
         self.request("PATCH", f"/dags/{dag_id}", json={"is_paused": False})
 
+    def pause(self, dag_id: str) -> None:
+        self.request("PATCH", f"/dags/{dag_id}", json={"is_paused": True})
+
+    def paused(self) -> dict[str, bool]:
+        return {d["dag_id"]: bool(d["is_paused"]) for d in self.request("GET", "/dags", params={"limit": 1000})["dags"]}
+
     def trigger(self, dag_id: str, as_of: dt.date, note: str) -> dict[str, Any]:
         """A DAG run with logical date D (00:00 UTC; seconds added when D was run before) and conf as_of D."""
         for offset in range(0, 600):
@@ -445,10 +451,18 @@ def run_log_dir(home: Path, as_of: dt.date) -> Path:
 
 
 def ensure_dags(api: Api, dag_ids: Iterable[str], timeout: float = 300,
-                check: Callable[[], str | None] | None = None) -> None:
-    """Wait until the dag-processor has parsed every DAG, then unpause them (paused runs never start)."""
+                check: Callable[[], str | None] | None = None) -> list[str]:
+    """Wait until the dag-processor has parsed every DAG, then unpause them (runs of a paused DAG never start).
+
+    Returns the DAGs it unpaused, so that the caller can pause them again:
+    a DAG left unpaused would start its scheduled run for the latest tick as
+    soon as a scheduler with schedules (``cheongbaek airflow``) comes up.
+    """
     wanted = set(dag_ids)
     wait_for(lambda: wanted <= api.dag_ids(), timeout, "the dag-processor to parse " + ", ".join(sorted(wanted)),
              poll=2.0, check=check)
-    for dag_id in sorted(wanted):
+    paused = api.paused()
+    unpaused = sorted(d for d in wanted if paused.get(d, True))
+    for dag_id in unpaused:
         api.unpause(dag_id)
+    return unpaused

@@ -194,8 +194,12 @@ def airflow_session() -> Iterator[tuple[Any, Path]]:
         api.login()
         from cheongbaek.pipeline import dag_order
 
-        ar.ensure_dags(api, dag_order(), check=services.failed)
-        yield api, home
+        unpaused = ar.ensure_dags(api, dag_order(), check=services.failed)
+        try:
+            yield api, home
+        finally:
+            for dag_id in unpaused:  # as they were: paused DAGs stay paused for `cheongbaek airflow`
+                api.pause(dag_id)
     finally:
         _progress("stopping Airflow")
         services.stop()
@@ -290,7 +294,8 @@ def cmd_airflow(args: argparse.Namespace) -> int:
     def _on_term(signum: int, frame: object) -> None:
         stop["now"] = True
 
-    previous = signal.signal(signal.SIGTERM, _on_term)
+    # Both signals, explicitly: a shell's background job inherits SIGINT ignored.
+    previous = {sig: signal.signal(sig, _on_term) for sig in (signal.SIGINT, signal.SIGTERM)}
     services.start()
     try:
         api = ar.Api(services.url, home)
@@ -315,7 +320,8 @@ Ctrl-C stops it.""", flush=True)
         print()
         _progress("stopping Airflow (scheduler, triggerer, dag-processor, api-server)")
         services.stop()
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         _progress("stopped")
     return 0
 

@@ -89,7 +89,7 @@ class Browser:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                if self.eval(predicate):
+                if self.eval(f"!!({predicate})"):
                     return True
             except (RuntimeError, TimeoutError):
                 pass

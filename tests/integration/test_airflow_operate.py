@@ -190,8 +190,8 @@ def test_ui_login_dags_docs_and_asset_graph(airflow: dict, tmp_path: Path) -> No
     browser = Browser(tmp_path / "profile")
     try:
         browser.goto(base + "/")
-        assert browser.wait_for("document.querySelector('input[name=username], input#username')", 90), browser.text()
-        browser.type_into("input[name=username], input#username", "admin")
+        assert browser.wait_for("document.querySelector('input[name=username]')", 90), browser.text()
+        browser.type_into("input[name=username]", "admin")
         browser.type_into("input[type=password]", admin_password(airflow["home"]) or "")
         browser.screenshot(BUILD / "airflow_login.png")
         browser.eval("document.querySelector('button[type=submit]').click()")
@@ -207,10 +207,8 @@ def test_ui_login_dags_docs_and_asset_graph(airflow: dict, tmp_path: Path) -> No
 
         browser.goto(base + "/dags/ingest_tax")
         assert browser.wait_text("ingest_tax", timeout=60)
-        clicked = browser.eval(
-            "(() => { const b = [...document.querySelectorAll('button')].find(e => e.innerText.trim() === 'Docs');"
-            " if (b) { b.click(); return true } return false })()")
-        assert clicked, browser.text()[:2000]
+        assert browser.wait_for("document.querySelector('button[aria-label=\"Dag Docs\"]')", 60), browser.text()[:2000]
+        browser.eval("document.querySelector('button[aria-label=\"Dag Docs\"]').click()")
         assert browser.wait_text("Triage", timeout=30), browser.text()[:3000]
         time.sleep(1)
         browser.screenshot(BUILD / "airflow_dag_docs.png")
