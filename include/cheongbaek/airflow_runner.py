@@ -90,12 +90,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def airflow_env(base: dict[str, str] | None = None, port: int | None = None, manual: bool = False) -> dict[str, str]:
+def airflow_env(base: dict[str, str] | None = None, port: int | None = None, manual: bool = False,
+                export_connections: bool = True) -> dict[str, str]:
     """Environment for an Airflow process of this project.
 
     ``port`` is the api-server's (tasks reach the execution API there);
     ``manual`` parses the DAGs without their clock and Asset schedules, so
     that only the runs ``cheongbaek run`` triggers happen, in its order.
+    ``export_connections`` puts the embedded defaults of the connections in
+    ``AIRFLOW_CONN_*``; our own services do not (they register them in
+    Airflow's metadata with :func:`register_connections` instead, where the UI
+    can change them: an environment variable would shadow the UI).
     Settings already in the environment win (a deployment's own).
     """
     env = dict(os.environ if base is None else base)
@@ -129,9 +134,38 @@ def airflow_env(base: dict[str, str] | None = None, port: int | None = None, man
     env.setdefault("CHEONGBAEK_HOME", str(config.home()))
     for conn_id in config.CONN_DATABASES:
         var = config.conn_env_var(conn_id)
-        if not env.get(var):
+        if not env.get(var) and export_connections:
             env[var] = db.dsn(conn_id)
     return env
+
+
+def register_connections(api: Api, env: dict[str, str]) -> list[str]:
+    """Create the project's connections in Airflow (Admin > Connections) when missing.
+
+    Only those not configured in the environment, with their embedded
+    default; an existing connection (set in the UI) is left as it is, and
+    tasks resolve it by conn id through Airflow. Returns the ids created.
+    """
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    created = []
+    for conn_id in config.CONN_DATABASES:
+        if env.get(config.conn_env_var(conn_id)):
+            continue
+        r = api.client.get(f"/api/v2/connections/{conn_id}")
+        if r.status_code == 200:
+            continue
+        parts = urlsplit(db.dsn(conn_id))
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        body = {"connection_id": conn_id, "conn_type": "postgres",
+                "host": query.pop("host", None) or parts.hostname, "port": parts.port,
+                "login": unquote(parts.username) if parts.username else None,
+                "password": unquote(parts.password) if parts.password else None,
+                "schema": parts.path.lstrip("/"), "extra": json.dumps(query) if query else None,
+                "description": f"{conn_id}: embedded default (cheongbaek); edit here or set {config.conn_env_var(conn_id)}"}
+        api.request("POST", "/connections", json=body)
+        created.append(conn_id)
+    return created
 
 
 def airflow_bin() -> str:

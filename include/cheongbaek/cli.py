@@ -181,7 +181,7 @@ def airflow_session() -> Iterator[tuple[Any, Path]]:
         yield api, home
         return
     port = ar.free_port()
-    env = ar.airflow_env(port=port, manual=True)
+    env = ar.airflow_env(port=port, manual=True, export_connections=False)
     _progress(f"preparing Airflow metadata ({env['AIRFLOW_HOME']})")
     ar.migrate_metadata(env)
     services = ar.Services(env, port, ar.RUN_COMPONENTS, manual=True)
@@ -192,6 +192,7 @@ def airflow_session() -> Iterator[tuple[Any, Path]]:
         ar.wait_for(lambda: api.healthy() and ar.admin_password(home) is not None, 300,
                     "the Airflow api-server", check=services.failed)
         api.login()
+        ar.register_connections(api, env)
         from cheongbaek.pipeline import dag_order
 
         unpaused = ar.ensure_dags(api, dag_order(), check=services.failed)
@@ -285,7 +286,7 @@ def cmd_airflow(args: argparse.Namespace) -> int:
         raise UsageError(f"--port: {port} is in use; choose another one")
     _progress("migrating the warehouse")
     migrate()
-    env = ar.airflow_env(port=port, manual=args.manual)
+    env = ar.airflow_env(port=port, manual=args.manual, export_connections=False)
     _progress(f"preparing Airflow metadata ({env['AIRFLOW_HOME']})")
     ar.migrate_metadata(env)
     services = ar.Services(env, port, ar.UI_COMPONENTS, manual=args.manual)
@@ -301,6 +302,11 @@ def cmd_airflow(args: argparse.Namespace) -> int:
         api = ar.Api(services.url, home)
         ar.wait_for(lambda: stop["now"] or (api.healthy() and ar.admin_password(home) is not None), 300,
                     "the Airflow api-server", check=services.failed)
+        if not stop["now"]:
+            api.login()
+            created = ar.register_connections(api, env)
+            if created:
+                _progress(f"connections {', '.join(created)} created in Airflow (Admin > Connections)")
         print(f"""
 Airflow is running on the {'configured' if config.configured_uri('cb_warehouse') else 'embedded'} warehouse.
   UI:        {services.url}

@@ -21,9 +21,44 @@ QUIET_LOGGERS = ("great_expectations", "frictionless", "numexpr", "urllib3", "py
 
 
 def quiet_third_party() -> None:
-    """Keep a task log to what the task did: third-party chatter only from WARNING up."""
+    """Prepare a task: its log keeps to what it did (third-party chatter only from WARNING up),
+    and its connections resolve through Airflow (see :func:`airflow_connection_uri`)."""
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    from cheongbaek import db
+
+    db.use_resolver(airflow_connection_uri)
+
+
+def airflow_connection_uri(conn_id: str) -> str | None:
+    """A conn id as Airflow resolves it for a task (``AIRFLOW_CONN_*``, a secrets backend, or the
+    connection set in the UI), as a libpq URI; None when Airflow does not know it (then the
+    embedded default applies, as on the command line)."""
+    from urllib.parse import quote, urlencode
+
+    from airflow.sdk import BaseHook
+
+    try:
+        conn = BaseHook.get_connection(conn_id)
+    except Exception:  # noqa: BLE001 - AirflowNotFoundException, or no Airflow context at all
+        return None
+    if conn.conn_type and conn.conn_type not in {"postgres", "postgresql"}:
+        return conn.get_uri()
+    query: dict[str, str] = {}
+    host = conn.host or ""
+    if host.startswith("/"):  # a Unix socket directory (the embedded server)
+        query["host"], host = host, ""
+    extra = conn.extra_dejson or {}
+    for key in ("sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "options", "host"):
+        if extra.get(key) is not None and key not in query:
+            query[key] = str(extra[key])
+    if conn.port and not host:
+        query["port"] = str(conn.port)
+    auth = quote(conn.login or "", safe="")
+    if conn.password:
+        auth += ":" + quote(conn.password, safe="")
+    netloc = (auth + "@" if auth else "") + host + (f":{conn.port}" if conn.port and host else "")
+    return f"postgresql://{netloc}/{quote(conn.schema or '', safe='')}" + (f"?{urlencode(query)}" if query else "")
 
 
 class NoRunDate(ValueError):

@@ -88,3 +88,21 @@ def test_failure_notification_names_dag_task_d_reason_and_link(tmp_path, monkeyp
     assert "ingest_tax.check_deliveries failed for D=2025-03-12" in msg["Subject"]
     assert "1 file(s) rejected" in body
     assert "http://localhost:8080/dags/ingest_tax/runs/cheongbaek__2025-03-12T00%3A00%3A00/tasks/check_deliveries" in body
+
+
+def test_tasks_resolve_connections_through_airflow(monkeypatch) -> None:  # noqa: ANN001
+    """Inside a task a conn id goes through Airflow (env, secrets backend, the UI's metadata), as libpq URIs."""
+    from cheongbaek import db
+    from cheongbaek.tasks import airflow_connection_uri
+
+    monkeypatch.setenv("AIRFLOW_CONN_CB_WAREHOUSE", "postgresql://etl:p%40ss@db.city:6432/wh?sslmode=require")
+    monkeypatch.setenv("AIRFLOW_CONN_CB_LEGACY_CIVIL",
+                       '{"conn_type": "postgres", "host": "/tmp/sock", "schema": "legacy", "login": "u", "port": 5433}')
+    assert airflow_connection_uri("cb_warehouse") == "postgresql://etl:p%40ss@db.city:6432/wh?sslmode=require"
+    assert airflow_connection_uri("cb_legacy_civil") == "postgresql://u@/legacy?host=%2Ftmp%2Fsock&port=5433"
+    assert airflow_connection_uri("cb_nosuch") is None
+    try:
+        db.use_resolver(lambda conn_id: "postgres://a@h:1/x?__extra__=1" if conn_id == "cb_other" else None)
+        assert db.dsn("cb_other") == "postgresql://a@h:1/x"
+    finally:
+        db.use_resolver(None)
