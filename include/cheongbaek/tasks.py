@@ -148,7 +148,9 @@ def notify_failure(context: dict[str, Any], m: dict[str, str]) -> str:
     if config.configured_uri("cb_smtp"):
         from airflow.providers.smtp.notifications.smtp import SmtpNotifier
 
-        SmtpNotifier(to=to, subject=subject, html_content=f"<pre>{_html(body)}</pre>",
+        # Subject and body are Jinja templates to the notifier: raw, so an error quoting braces renders as is.
+        SmtpNotifier(to=to, subject="{% raw %}" + subject + "{% endraw %}",
+                     html_content="{% raw %}<pre>" + _html(body) + "</pre>{% endraw %}",
                      smtp_conn_id="cb_smtp")(context)
         return f"smtp:{to}"
     msg = EmailMessage()
