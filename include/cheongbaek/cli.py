@@ -56,7 +56,9 @@ def cmd_db(args: argparse.Namespace) -> int:
         stopped = db.embedded_down()
         _progress("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running")
     else:
-        print(db.dsn(check_conn_id(args.conn)))
+        uri = db.dsn(check_conn_id(args.conn))
+        # A configured URI's password is masked unless asked for: terminals and logs keep what they show.
+        print(uri if args.show_password else redact(uri))
     return 0
 
 
@@ -413,6 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("db", help="start, stop or locate the warehouse database")
     p.add_argument("action", choices=["up", "down", "url"])
     p.add_argument("--conn", default="cb_warehouse", help="connection id for 'url'")
+    p.add_argument("--show-password", action="store_true", help="'url' prints the password (masked by default)")
     p.set_defaults(func=cmd_db)
 
     p = sub.add_parser("migrate", help="apply warehouse migrations (idempotent)")

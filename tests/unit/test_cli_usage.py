@@ -94,3 +94,12 @@ def test_business_days_of_a_range_skip_weekends_and_holidays() -> None:
     days = cli.business_days(dt.date(2025, 2, 28), dt.date(2025, 3, 4))
     # 2025-03-01 (Sat, Independence Movement Day), 03-02 (Sun), 03-03 (substitute holiday)
     assert days == [dt.date(2025, 2, 28), dt.date(2025, 3, 4)]
+
+
+def test_db_url_masks_a_configured_password(capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIRFLOW_CONN_CB_WAREHOUSE", f"postgresql://etl:{SECRET}@db.city:5432/wh")
+    code, out = _run(["db", "url"], capsys)
+    assert code == 0 and out.strip() == "postgresql://etl:***@db.city:5432/wh"
+    code, out = _run(["db", "url", "--show-password"], capsys)
+    assert code == 0 and SECRET in out
