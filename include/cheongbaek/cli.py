@@ -184,6 +184,7 @@ def airflow_session() -> Iterator[tuple[Any, Path]]:
         return
     port = ar.free_port()
     env = ar.airflow_env(port=port, manual=True, export_connections=False)
+    env.setdefault("CHEONGBAEK_UI_URL", "http://localhost:8080")  # triage links outlive this run's port
     _progress(f"preparing Airflow metadata ({env['AIRFLOW_HOME']})")
     ar.migrate_metadata(env)
     services = ar.Services(env, port, ar.RUN_COMPONENTS, manual=True)

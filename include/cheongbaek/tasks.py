@@ -96,10 +96,15 @@ def as_of(context: dict[str, Any]) -> dt.date:
 
 
 def triage_link(dag_id: str, run_id: str, task_id: str) -> str:
-    """The task's page in the Airflow UI (base URL from ``[api] base_url``)."""
+    """The task's page in the Airflow UI: ``CHEONGBAEK_UI_URL``, else ``[api] base_url``.
+
+    ``cheongbaek run``'s own services set the former to where ``cheongbaek
+    airflow`` serves the UI, since their own port is gone after the run.
+    """
     from urllib.parse import quote
 
-    base = os.environ.get("AIRFLOW__API__BASE_URL", "http://localhost:8080").rstrip("/")
+    base = (os.environ.get("CHEONGBAEK_UI_URL") or os.environ.get("AIRFLOW__API__BASE_URL")
+            or "http://localhost:8080").rstrip("/")
     return f"{base}/dags/{quote(dag_id)}/runs/{quote(run_id, safe='')}/tasks/{quote(task_id)}"
 
 
