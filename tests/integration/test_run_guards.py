@@ -104,3 +104,23 @@ def test_future_date_is_refused_before_anything_runs(warehouse: str, capsys: pyt
     assert cli.main(["run", "--from", "2025-03-03", "--to", "2030-01-01"]) == 2
     with psycopg.connect(warehouse) as conn:
         assert conn.execute("select count(*) from monitoring.scenario_run").fetchone()[0] == 0
+
+
+def test_run_refuses_a_scheduled_airflow_of_the_same_home(warehouse: str, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`cheongbaek airflow` with its schedules is serving this home: run says where to trigger instead."""
+    import os
+
+    from cheongbaek import cli
+    from cheongbaek.airflow_runner import STATE_FILE
+
+    home = tmp_path / "airflow"
+    home.mkdir()
+    monkeypatch.setenv("AIRFLOW_HOME", str(home))
+    (home / STATE_FILE).write_text(json.dumps({"pids": {"scheduler": os.getpid()}, "port": 8080,
+                                               "url": "http://localhost:8080", "manual": False}))
+    assert cli.main(["run", "--as-of", "2025-03-12"]) == 1
+    err = capsys.readouterr().err
+    assert "Airflow is running for this home with its schedules (http://localhost:8080" in err
+    assert "Traceback" not in err
