@@ -4,10 +4,11 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: help venv demo test test-fast lint typecheck bench clean-state
+.PHONY: help venv demo airflow test test-fast lint typecheck bench clean-state
 
 help:
 	@echo "make demo   - the whole pipeline end to end on the embedded PostgreSQL"
+	@echo "make airflow - Airflow's UI and scheduler on the project's DAGs (after make demo; Ctrl-C stops)"
 	@echo "make test   - install everything and run every test (what CI runs)"
 	@echo "make bench  - the benchmark at scale (writes bench/results/)"
 
@@ -22,6 +23,9 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/demo.sh
+
+airflow: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/cheongbaek airflow
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

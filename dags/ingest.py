@@ -6,7 +6,7 @@ from datetime import datetime
 
 from airflow.sdk import Asset, dag, task
 
-from cheongbaek.pipeline import default_args
+from cheongbaek.pipeline import default_args, schedule
 from cheongbaek.sources import Source, sources
 
 DOC = """
@@ -30,7 +30,7 @@ nothing of that file was loaded (see `audit.batch` where
 def build(src: Source):  # noqa: ANN201 - returns an Airflow DAG
     @dag(
         dag_id=src.dag_id,
-        schedule=src.schedule,
+        schedule=schedule(src.schedule),
         start_date=datetime(2025, 1, 1),
         catchup=False,
         max_active_runs=1,

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from airflow.sdk import Asset, dag, task
 
-from cheongbaek.pipeline import CORE_ASSET_URI, PUBLICATION_ASSET_URI, default_args
+from cheongbaek.pipeline import CORE_ASSET_URI, PUBLICATION_ASSET_URI, default_args, schedule
 
 DOC = """
 ### Publish the disclosure datasets
@@ -23,7 +23,7 @@ column and kind of leak or validation error. Never publish by hand.
 
 @dag(
     dag_id="publish",
-    schedule=[Asset(CORE_ASSET_URI)],
+    schedule=schedule([Asset(CORE_ASSET_URI)]),
     start_date=datetime(2025, 1, 1),
     catchup=False,
     max_active_runs=1,

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from airflow.sdk import Asset, AssetAny, dag, task
 
-from cheongbaek.pipeline import CORE_ASSET_URI, default_args
+from cheongbaek.pipeline import CORE_ASSET_URI, default_args, schedule
 from cheongbaek.sources import sources
 
 DOC = """
@@ -19,13 +19,14 @@ a run with no new data changes nothing.
 
 **Triage.** A failure rolls back the whole step (one transaction). Look at the
 failing `.sql` file named in the log; then clear the task. The
-reconciliation section of the auditor report lists orphans and mismatches.
+reconciliation section of the auditor report (written by `scenarios`, after
+the alerts of the same D) lists orphans and mismatches.
 """
 
 
 @dag(
     dag_id="reconcile",
-    schedule=AssetAny(*[Asset(s.asset_uri) for s in sources()]),
+    schedule=schedule(AssetAny(*[Asset(s.asset_uri) for s in sources()])),
     start_date=datetime(2025, 1, 1),
     catchup=False,
     max_active_runs=1,
@@ -42,13 +43,7 @@ def reconcile_dag() -> None:
         context["outlet_events"][Asset(CORE_ASSET_URI)].extra = {"as_of": result.get("as_of")}
         return result
 
-    @task
-    def auditor_report(**context):  # noqa: ANN202
-        from cheongbaek.tasks import auditor_report as run
-
-        return run(context)
-
-    reconcile() >> auditor_report()
+    reconcile()
 
 
 reconcile_dag()

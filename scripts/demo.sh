@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The whole pipeline end to end on the embedded default:
-# start PostgreSQL, migrate, simulate a small legacy world, run every DAG
-# through Airflow for the last delivered day, print the summary, stop.
+# start PostgreSQL, migrate, simulate a small legacy world delivered up to
+# yesterday (so its last business day is the D a scheduled run of today's
+# DAGs would take), run every DAG through Airflow's scheduler for that day
+# (cheongbaek run: real DAG runs, visible afterwards in `make airflow`),
+# print the summary, stop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-START="${CHEONGBAEK_DEMO_START:-2025-03-03}"
 DAYS="${CHEONGBAEK_DEMO_DAYS:-10}"
+START="${CHEONGBAEK_DEMO_START:-$(python -c "import datetime as d; print(d.date.today() - d.timedelta(days=$DAYS))")}"
 SCALE="${CHEONGBAEK_DEMO_SCALE:-small}"
 
 trap 'cheongbaek db down' EXIT

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -160,8 +161,24 @@ def validate_uri(conn_id: str, uri: str) -> None:
         raise ConnectionConfigError(f"{var} names no host; expected {example}")
 
 
+#: How a running Airflow task resolves a conn id (set by ``cheongbaek.tasks``): through Airflow's
+#: connections (environment, secrets backend, metadata database: what the UI edits); None elsewhere.
+_resolver: Callable[[str], str | None] | None = None
+
+
+def use_resolver(resolver: Callable[[str], str | None] | None) -> None:
+    """Resolve conn ids with ``resolver`` first (None when it does not know the id), then as below."""
+    global _resolver
+    _resolver = resolver
+
+
 def dsn(conn_id: str) -> str:
-    """The libpq URI for an Airflow connection id (environment, else embedded)."""
+    """The libpq URI for an Airflow connection id (Airflow inside a task, else environment, else embedded)."""
+    if _resolver is not None:
+        resolved = _resolver(conn_id)
+        if resolved:
+            validate_uri(conn_id, resolved)
+            return normalise_uri(resolved)
     uri = config.configured_uri(conn_id)
     if uri:
         validate_uri(conn_id, uri)

@@ -23,6 +23,23 @@ def dag_order() -> list[str]:
     return [s.dag_id for s in sources()] + ["reconcile", "scenarios", "publish"]
 
 
+def manual_runs() -> bool:
+    """True when the DAGs are parsed for ``cheongbaek run`` (``CHEONGBAEK_MANUAL_RUNS=1``).
+
+    Then no DAG has a schedule: neither the clock nor an Asset event starts a
+    run, only the runs ``cheongbaek run`` triggers, one per DAG and D, in
+    dependency order (the same runs a person replaying days would want).
+    """
+    import os
+
+    return os.environ.get("CHEONGBAEK_MANUAL_RUNS", "") in {"1", "true", "True"}
+
+
+def schedule(value: object) -> object:
+    """A DAG's schedule, or None when parsed for manual runs (see :func:`manual_runs`)."""
+    return None if manual_runs() else value
+
+
 def default_args(retries: int = 1, retry_minutes: int = 2) -> dict[str, object]:
     """Default task arguments every DAG shares: owner, retries and alerting."""
     from datetime import timedelta

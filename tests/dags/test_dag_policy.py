@@ -85,3 +85,31 @@ def test_dag_file_parses_fast_and_light(path: Path) -> None:
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["heavy"] == [], f"{path.name} imports heavy modules at parse time: {result['heavy']}"
     assert result["seconds"] < 1.0, f"{path.name} took {result['seconds']:.2f} s to parse"
+
+
+def test_auditor_report_follows_the_scenarios_of_the_same_run(dagbag) -> None:  # noqa: ANN001
+    """The report's alert section must be D's: written after run_scenarios, in the scenarios DAG."""
+    scenarios = dagbag.dags["scenarios"]
+    assert "auditor_report" in scenarios.task_dict
+    assert "run_scenarios" in scenarios.task_dict["auditor_report"].upstream_task_ids
+    assert "auditor_report" not in dagbag.dags["reconcile"].task_dict
+
+
+MANUAL_PROBE = r"""
+import json, os
+os.environ["CHEONGBAEK_MANUAL_RUNS"] = "1"
+from airflow.dag_processing.dagbag import DagBag
+bag = DagBag(dag_folder=os.environ["DAGS"])
+print(json.dumps({d: type(dag.timetable).__name__ for d, dag in bag.dags.items()}))
+"""
+
+
+def test_manual_mode_has_no_schedules() -> None:
+    """What `cheongbaek run` parses: no clock and no Asset starts a run, only its triggers."""
+    import os
+
+    out = subprocess.run([sys.executable, "-c", MANUAL_PROBE], capture_output=True, text=True, check=True,
+                         env={**os.environ, "DAGS": str(REPO / "dags")})
+    timetables = json.loads(out.stdout.strip().splitlines()[-1])
+    assert set(timetables) == set(dag_order())
+    assert set(timetables.values()) == {"NullTimetable"}

@@ -1,10 +1,10 @@
 """``cheongbaek run`` end to end through Airflow, and no raw RRN anywhere it wrote.
 
 A tiny simulated world (planted defects included) goes through every DAG
-with ``airflow dags test``, as ``make demo`` does. Then every raw RRN the
+through Airflow's scheduler (``cheongbaek run``), as ``make demo`` does. Then every raw RRN the
 legacy systems delivered is searched, in both its written forms, in a full
-``pg_dump`` of the warehouse, in every Airflow log, in Airflow's metadata
-database (XComs live there), and in every file the pipeline wrote under
+``pg_dump`` of the warehouse, in every Airflow log, in a ``pg_dump`` of
+Airflow's metadata database (XComs live there), and in every file the pipeline wrote under
 CHEONGBAEK_HOME and the publication folder: it must be nowhere.
 """
 
@@ -81,6 +81,12 @@ def test_run_all_dags_and_no_raw_rrn_anywhere(warehouse: str, legacy_dbs: dict[s
     dump = subprocess.run([str(pg_dump), warehouse], check=True, capture_output=True).stdout
     assert b"COPY staging.hr_emp" in dump and len(dump) > 100_000
     assert _leaks(dump, rrns) == set(), "raw RRN in the warehouse"
+    from cheongbaek.airflow_runner import metadata_database_name
+
+    metadata = db.embedded_uri(metadata_database_name(airflow_home))
+    airflow_dump = subprocess.run([str(pg_dump), metadata], check=True, capture_output=True).stdout
+    assert b"COPY public.xcom" in airflow_dump and b"COPY public.dag_run" in airflow_dump
+    assert _leaks(airflow_dump, rrns) == set(), "raw RRN in Airflow's metadata database"
     for path in [*airflow_home.rglob("*"), *cb_home.rglob("*"), *publish_dir.rglob("*")]:
         if path.is_file() and not path.is_symlink():
             if (cb_home / "pg") in path.parents:

@@ -383,6 +383,13 @@ def current_latest(root: Path | None = None) -> Path | None:
     return link.resolve() if link.is_symlink() else None
 
 
+def latest_as_of(root: Path | None = None) -> dt.date | None:
+    """D of the publication ``latest`` points at (from its ``<D>-<seq>`` folder name), or None."""
+    folder = current_latest(root)
+    m = _FOLDER.match(folder.name) if folder is not None else None
+    return dt.date.fromisoformat(m.group(1)) if m else None
+
+
 def _record(as_of: dt.date, folder: Path, status: str, rows: dict[str, int] | None,
             checks: dict[str, Any] | None, error: str | None, conn: psycopg.Connection[Any] | None = None) -> None:
     """Insert the publication's audit row (in ``conn``'s transaction when given)."""
@@ -472,22 +479,31 @@ def _publish_locked(root: Path, as_of: dt.date) -> dict[str, Any]:
     tables commit together, and ``latest`` moves only after that commit, so
     ``latest`` always points at a complete, checked and recorded publication.
     """
+    # A replay (D before the D of ``latest``) is written and checked beside
+    # ``latest`` but never switched to, and its disclosure tables are rolled
+    # back: ``latest`` and what cb_public reads never move backwards.
+    current = latest_as_of(root)
+    replay = current is not None and as_of < current
     building = _new_folder(root, as_of)
     folder = root / building.name.removeprefix(BUILDING)
     rows: dict[str, int] | None = None
     committed = False
     try:
         with db.connect("cb_warehouse") as conn:
-            with conn.transaction():
+            with conn.transaction(force_rollback=replay):
                 rows = refresh(conn, as_of)
                 datasets = write_publication(conn, building, as_of)
                 knowledge = guard.load_knowledge(conn)
                 checks = run_checks(building, datasets, knowledge)
                 crash_point("publish.before_switch")
-                _record(as_of, folder, "published", rows, checks, None, conn=conn)
+                if not replay:  # a replay's row is written after the rollback below
+                    _record(as_of, folder, "published", rows, checks, None, conn=conn)
                 os.replace(building, folder)
             committed = True
-        switch_latest(root, folder)
+        if replay:
+            _record(as_of, folder, "published", rows, checks, None)
+        else:
+            switch_latest(root, folder)
         crash_point("publish.after_switch")
     except Exception as exc:
         if committed:  # recorded and complete; only the switch failed: latest stays where it was
@@ -503,5 +519,9 @@ def _publish_locked(root: Path, as_of: dt.date) -> dict[str, Any]:
         except psycopg.Error:
             log.exception("could not record the failed publication")
         raise
-    log.info("published %s: %s", folder, rows)
-    return {"folder": str(folder), "as_of": as_of.isoformat(), "rows": rows, "checks": checks}
+    if replay:
+        log.warning("replay of %s: published beside latest in %s; latest stays at %s", as_of, folder.name, current)
+    else:
+        log.info("published %s: %s", folder, rows)
+    return {"folder": str(folder), "as_of": as_of.isoformat(), "rows": rows, "checks": checks,
+            "latest": not replay}

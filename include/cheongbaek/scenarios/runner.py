@@ -178,6 +178,8 @@ def run_scenarios(as_of: dt.date, only: list[str] | None = None) -> dict[str, An
     summary: dict[str, Any] = {"as_of": as_of.isoformat(), "scenarios": {}}
     with db.connect("cb_warehouse") as conn:
         conn.execute("select pg_advisory_xact_lock(%s)", (_LOCK_ID,))
+        latest = conn.execute("select max(as_of) from monitoring.scenario_run").fetchone()[0]
+        replay = latest is not None and as_of < latest
         conn.execute("select set_config('cheongbaek.as_of', %s, false)", (as_of.isoformat(),))
         conn.execute("set local work_mem = '64MB'")
         counts = refresh_inputs(conn, as_of)
@@ -187,7 +189,22 @@ def run_scenarios(as_of: dt.date, only: list[str] | None = None) -> dict[str, An
         for scenario in scenarios:
             summary["scenarios"][scenario.id] = run_scenario(conn, scenario, as_of, stmts)
         conn.execute(stmts["recipients"], {"as_of": as_of, "audit_keyword": AUDIT_KEYWORD})
-        conn.commit()
+        if replay:
+            # A replay of a day before the latest run: report what matched as of D, change nothing.
+            # Committing would resolve the alerts raised by later days and rewind scenario_input.
+            conn.rollback()
+            found = {sid: r["found"] for sid, r in summary["scenarios"].items()}
+            summary["scenarios"] = {sid: {"found": n, "new": 0, "resolved": 0} for sid, n in found.items()}
+            summary["replay_of"] = latest.isoformat()
+            with conn.transaction():
+                conn.cursor().executemany(
+                    "insert into monitoring.scenario_run (as_of, scenario_id, found, new, resolved, seconds)"
+                    " values (%s, %s, %s, 0, 0, 0) on conflict (as_of, scenario_id) do nothing",
+                    [(as_of, sid, n) for sid, n in found.items()])
+            log.warning("replay of %s (latest run %s): %d subjects match as of %s; alerts left as they are",
+                        as_of, latest, sum(found.values()), as_of)
+        else:
+            conn.commit()
     summary["found"] = sum(s["found"] for s in summary["scenarios"].values())
     summary["new"] = sum(s["new"] for s in summary["scenarios"].values())
     summary["resolved"] = sum(s["resolved"] for s in summary["scenarios"].values())
