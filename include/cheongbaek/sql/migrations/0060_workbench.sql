@@ -421,7 +421,8 @@ select a.alert_id, a.scenario_id, s.area, a.dept_cd,
        (a.status in ('open', 'checked'))                                               as is_open,
        (a.status in ('open', 'checked', 'submitted') and a.due_on < t.today)           as is_overdue,
        (a.status = 'resolved' or a.status = 'actioned' or (a.status = 'closed' and a.outcome = 'action')) as is_real,
-       (a.status in ('closed', 'excluded', 'resolved', 'actioned'))                    as is_closed
+       (a.status in ('closed', 'excluded', 'resolved', 'actioned'))                    as is_closed,
+       coalesce(a.assigned_emp_no, a.officer_emp_no)                                   as assignee
 from monitoring.alert a
 join monitoring.scenario s using (scenario_id)
 cross join (select monitoring.wb_today() as today) t;
