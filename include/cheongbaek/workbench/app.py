@@ -105,8 +105,8 @@ def _wants_html(request: Request) -> bool:
     return "/api/" not in request.url.path
 
 
-def _render(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-    return HTMLResponse(_env.get_template(name).render(**ctx), status_code=status)
+def _render(name: str, http_status: int = 200, **ctx: Any) -> HTMLResponse:
+    return HTMLResponse(_env.get_template(name).render(**ctx), status_code=http_status)
 
 
 def _int_or_none(value: str | None, name: str) -> int | None:
