@@ -277,7 +277,12 @@ begin
             raise exception 'say why it is returned' using errcode = 'check_violation';
         end if;
         v_new := case p_action when 'confirm' then 'confirmed' else 'open' end;
-        update monitoring.alert set status = v_new where alert_id = p_alert_id;
+        -- a returned submission is no outcome any more (the trail keeps what was said)
+        update monitoring.alert
+           set status = v_new,
+               outcome = case when p_action = 'return' then null else outcome end,
+               outcome_text = case when p_action = 'return' then null else outcome_text end
+         where alert_id = p_alert_id;
     elsif p_action in ('accept', 'exclude', 'reopen') then
         if me.role <> 'auditor' then
             raise exception 'only the audit office accepts, excludes or reopens' using errcode = 'insufficient_privilege';
