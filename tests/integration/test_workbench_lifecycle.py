@@ -215,3 +215,38 @@ def test_a_departed_official_alerts_go_to_the_manager(world: Staging, warehouse:
                             " order by history_id desc limit 1").fetchone() == (
             "workbench", "assign", "official 000000077 left or moved: reassigned to the manager 000000011")
         assert conn.execute("select monitoring.wb_reassign_departed(%s)", (D1,)).fetchone()[0] == 0  # kim is in HR
+
+
+def test_one_digest_a_person_with_overdue_escalation_and_the_audit_office_always(world: Staging, warehouse: str,
+                                                                                cb_home) -> None:  # noqa: ANN001
+    import email
+    import email.policy
+
+    from cheongbaek.scenarios.notify import notify
+
+    with psycopg.connect(warehouse, autocommit=True) as conn:
+        # P1 overdue by far (the audit office is told too), P2 just overdue (official and manager only)
+        conn.execute("update monitoring.alert set due_on = '2025-06-02' where subject = 'P1'")
+        conn.execute("update monitoring.alert set due_on = '2025-06-27' where subject = 'P2'")
+    first = notify(D1)
+    assert first["emails"] == 3 and first["notifications"] == 6  # 3 new alerts to the manager and the auditor
+    folder = cb_home / "mail" / D1.isoformat()
+
+    def body(emp: str, suffix: str = "") -> str:
+        msg = email.message_from_bytes((folder / f"{emp}{suffix}.eml").read_bytes(), policy=email.policy.default)
+        return msg.get_content()
+
+    official, manager, auditor = body("000000012"), body("000000011"), body("000000091")
+    assert "Overdue alerts: 2" in official and "New alerts: none" in official
+    assert "New alerts: 3" in manager and "Overdue alerts: 2" in manager
+    assert "New alerts: 3" in auditor and "Overdue alerts: 1" in auditor and "subject P1" in auditor
+    assert "Audit office: alerts still open per department" in auditor and "3000001: 3 / 0 / 2" in auditor
+    # a rerun sends nothing twice
+    assert notify(D1)["emails"] == 0
+    # the next day: nothing new, nothing newly overdue, and still the audit office's digest
+    second = notify(D2)
+    assert second == {"as_of": D2.isoformat(), "channel": "file", "emails": 1, "notifications": 0}
+    assert (cb_home / "mail" / D2.isoformat() / "000000091.eml").exists()
+    with psycopg.connect(warehouse) as conn:
+        assert conn.execute("select count(*) from monitoring.digest").fetchone()[0] == 4
+        assert conn.execute("select count(*) from monitoring.escalation").fetchone()[0] == 5
