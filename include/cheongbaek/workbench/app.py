@@ -208,8 +208,9 @@ def create_app() -> FastAPI:
             rows = store.statistics(conn, p, by)
         charts = {
             "found": bar_chart([(str(r["key"]), int(r["found"])) for r in rows], "alerts found"),
-            "hit_rate": bar_chart([(str(r["key"]), float(r["hit_rate"] or 0) * 100) for r in rows],
-                                  "hit rate (%)", suffix="%"),
+            # only where something was closed: an empty hit rate is not 0%
+            "hit_rate": bar_chart([(str(r["key"]), float(r["hit_rate"]) * 100) for r in rows
+                                   if r["hit_rate"] is not None], "hit rate (%) of closed alerts", suffix="%"),
         }
         return _render("stats.html", me=p, rows=rows, by=by, dims=list(store.DIMENSIONS), charts=charts,
                        keys=store.STAT_KEYS)
