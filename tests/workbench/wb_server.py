@@ -97,7 +97,7 @@ class ApiServer:
                 self.proc.wait(10)
 
     def request(self, method: str, path: str, body: Any = None, token: str | None = None,
-                headers: dict[str, str] | None = None, form: dict[str, str] | None = None
+                headers: dict[str, str] | None = None, form: dict[str, str] | list[tuple[str, str]] | None = None
                 ) -> tuple[int, dict[str, str], bytes]:
         hdrs = dict(headers or {})
         data = None
