@@ -227,11 +227,14 @@ def main() -> None:
             toggled = conn.execute("select alert_id from monitoring.alert where status = 'open' order by alert_id"
                                    " limit 1").fetchone()[0]
 
-        def change(i: int) -> None:
+        changes = [0]
+
+        def change(_i: int) -> None:
             """The audit office excludes, then reopens, one alert: every statistic must be recomputed."""
-            body = ({"action": "exclude", "reason": "rule_gap", "text": "bench"} if i % 2 == 0
+            body = ({"action": "exclude", "reason": "rule_gap", "text": "bench"} if changes[0] % 2 == 0
                     else {"action": "reopen", "text": "bench"})
             srv.act(tok["auditor"], toggled, body)
+            changes[0] += 1
 
         cases += [(f"{label}, right after a change (recomputed)", user, path, change)
                   for label, user, path in cases if "/stats?" in path]
