@@ -480,6 +480,7 @@ revoke all on function monitoring.mark_alert(bigint, text, text, date, text) fro
 revoke all on function monitoring.wb_reassign_departed(date) from public;
 grant execute on function monitoring.wb_act(bigint, text, text, text, text) to cb_auditor, cb_workbench;
 grant execute on function monitoring.mark_alert(bigint, text, text, date, text) to cb_auditor;
+grant execute on function monitoring.wb_reassign_departed(date) to cb_loader;  -- the pipeline, before the digests
 grant usage on schema monitoring, core to cb_workbench;
 grant select on all tables in schema monitoring to cb_workbench;
 grant insert, update, delete on monitoring.workbench_user to cb_workbench;
