@@ -251,3 +251,13 @@ def test_one_digest_a_person_with_overdue_escalation_and_the_audit_office_always
     with psycopg.connect(warehouse) as conn:
         assert conn.execute("select count(*) from monitoring.digest").fetchone()[0] == 4
         assert conn.execute("select count(*) from monitoring.escalation").fetchone()[0] == 5
+
+
+def test_report_fragment_escapes_and_counts(world: Staging, warehouse: str) -> None:
+    from cheongbaek.workbench import report
+
+    with psycopg.connect(warehouse) as conn:
+        conn.execute("update monitoring.scenario set title = '<script>x</script>' where scenario_id = 'TAX-01'")
+        html = report.render(conn, D1)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<td>TAX-01</td>" in html and "3 alerts" in html
