@@ -447,6 +447,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("status", help="configuration, batches and alerts")
     p.set_defaults(func=cmd_status)
+
+    from cheongbaek.workbench.cli import register as register_workbench
+
+    register_workbench(sub)
     return parser
 
 

@@ -131,13 +131,15 @@ def test_groups_are_nologin_roles_with_the_documented_reach(users: Users) -> Non
     assert found == dict.fromkeys(GROUPS, False)
 
 
-def test_reader_reads_mart_and_scenario_input_only(users: Users) -> None:
+def test_reader_reads_mart_only(users: Users) -> None:
+    """scenario_input carries bank accounts and RRN pseudonyms: a service gets the calendar through mart."""
     user = users.make("cb_reader")
     with users.connect(user) as conn:
         assert can(conn, "select * from mart.party")
         assert can(conn, "select * from mart.petition")
-        assert can(conn, "select * from scenario_input.calendar")
-        assert can(conn, "select * from scenario_input.refresh")
+        assert can(conn, "select * from mart.business_calendar")
+        for denied in ("select * from scenario_input.calendar", "select * from scenario_input.refresh"):
+            assert not can(conn, denied), denied
         # the mart shows every petition (the views run as their owner), without applicants
         assert rows(conn, "select ptn_no from mart.petition order by 1") == ["PTN-1", "PTN-2", "PTN-3"]
         for denied in ("select * from core.party", "select * from core.petition_history", "select * from audit.batch",
@@ -179,7 +181,14 @@ def test_auditor_reads_core_dq_audit_monitoring_and_marks_alerts(users: Users) -
             "checked"]
         assert rows(conn, "select status from monitoring.alert where alert_id = 1") == ["checked"]
         assert rows(conn, "select to_status, changed_by from monitoring.alert_status_history") == [("checked", user)]
-        for denied in ("update monitoring.alert set estimate_krw = 0", "delete from monitoring.alert",
+        # the function takes the person from the session: another name is refused, and no direct write
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("select monitoring.mark_alert(1, 'excluded', 'someone-else', '2025-03-15')")
+        for denied in ("update monitoring.alert set status = 'resolved'", "update monitoring.alert set estimate_krw = 0",
+                       "delete from monitoring.alert",
+                       "insert into monitoring.alert_status_history (alert_id, to_status, as_of, changed_by)"
+                       " values (1, 'excluded', '2025-03-15', 'someone-else')",
+                       "update monitoring.alert_status_history set changed_by = 'x'",
                        "delete from monitoring.alert_status_history", "insert into monitoring.scenario values"
                        " ('X', 'x', 'x', '{}')",
                        "select * from staging.hr_emp", "select * from quarantine.record",
@@ -231,8 +240,8 @@ def test_loader_writes_every_warehouse_schema(users: Users) -> None:
         assert rows(conn, "select current_user") == ["cb_loader"]
         conn.execute("create unlogged table scenario_input.loader_made as select 1 as a")
         conn.execute("create table disclosure.loader_made (a int)")
-    with users.connect(reader) as conn:
-        assert rows(conn, "select a from scenario_input.loader_made") == [1]
+    with users.connect(reader) as conn:  # scenario_input is not the services' (bank accounts, pseudonyms)
+        assert not can(conn, "select a from scenario_input.loader_made")
     with users.connect(auditor) as conn:
         assert not can(conn, "select * from scenario_input.loader_made")
     public = users.make("cb_public")
@@ -260,7 +269,7 @@ def test_tables_recreated_by_a_run_keep_their_grants(users: Users) -> None:
                          " dept_cd text, pay_total bigint, id bigserial)")
             conn.execute("insert into disclosure.finance_payments_monthly values (2025, '2025-01', 'd', 5)")
     with users.connect(reader) as conn:
-        assert rows(conn, "select dept_nm from scenario_input.dept") == ["감사과"]
+        assert not can(conn, "select dept_nm from scenario_input.dept")
         assert not can(conn, "select * from disclosure.finance_payments_monthly")
     with users.connect(public) as conn:
         assert rows(conn, "select pay_total from disclosure.finance_payments_monthly") == [5]
@@ -271,14 +280,25 @@ def test_tables_recreated_by_a_run_keep_their_grants(users: Users) -> None:
 
 
 def test_directors_see_their_department_and_executives_everything(users: Users) -> None:
+    """A director's department comes from audit.director_department (login -> department), not a setting."""
     director = users.make("cb_director")
     executive = users.make("cb_executive")
-    preset = users.make("cb_director", settings={"cheongbaek.dept_cd": DEPT_B})
+    other = users.make("cb_director")
+
+    def map_director(login: str, dept: str | None) -> None:
+        with psycopg.connect(users.warehouse, autocommit=True) as conn:
+            conn.execute("delete from audit.director_department where login = %s", (login,))
+            if dept:
+                conn.execute("insert into audit.director_department (login, dept_cd) values (%s, %s)", (login, dept))
+
     with users.connect(director) as conn:
-        # without the setting: nothing
+        # without a mapping: nothing
         for table in ("petition", "petition_history", "petition_step", "petition_step_history"):
             assert rows(conn, f"select count(*) from core.{table}") == [0], table
+        # the old session setting is no key any more
         conn.execute(f"set cheongbaek.dept_cd = '{DEPT_A}'")
+        assert rows(conn, "select count(*) from core.petition_history") == [0]
+        map_director(director, DEPT_A)
         assert rows(conn, "select distinct dept_cd from core.petition_history") == [DEPT_A]
         # versions with A: petition 1, and petition 3 while it was with A
         assert rows(conn, "select i.ptn_no, h.is_current from core.petition i join core.petition_history h"
@@ -292,20 +312,27 @@ def test_directors_see_their_department_and_executives_everything(users: Users) 
         # what a director may read besides
         assert can(conn, "select * from core.procedure_history")
         assert can(conn, "select * from core.department_history")
+        # a setting, a role setting or the mapping itself cannot move the director elsewhere
         conn.execute(f"set cheongbaek.dept_cd = '{DEPT_B}'")
-        assert rows(conn, "select ptn_no from core.petition order by 1") == ["PTN-2", "PTN-3"]
-        conn.execute("set cheongbaek.dept_cd = ''")
-        assert rows(conn, "select count(*) from core.petition_history") == [0]
-        conn.execute("reset cheongbaek.dept_cd")
-        assert rows(conn, "select count(*) from core.petition_history") == [0]
-        for denied in ("select * from core.party", "select * from core.employee_history", "select * from mart.petition",
+        assert rows(conn, "select ptn_no from core.petition order by 1") == ["PTN-1", "PTN-3"]
+        for denied in ("select * from audit.director_department",
+                       f"update audit.director_department set dept_cd = '{DEPT_B}'",
+                       f"insert into audit.director_department values ('{director}x', '{DEPT_B}')",
+                       "delete from audit.director_department",
+                       "select * from core.party", "select * from core.employee_history", "select * from mart.petition",
                        "select * from staging.civ_petition", "select * from core.tax_assessment_history",
                        "select * from monitoring.alert", "update core.petition_history set stat_cd = 'END'",
                        "insert into core.petition (ptn_no, first_seen) values ('X', now())"):
             assert not can(conn, denied), denied
-    with users.connect(preset) as conn:  # the department set on the login (alter role ... set)
+        map_director(director, DEPT_B)
+        assert rows(conn, "select ptn_no from core.petition order by 1") == ["PTN-2", "PTN-3"]
+        map_director(director, None)
+        assert rows(conn, "select count(*) from core.petition_history") == [0]
+    map_director(other, DEPT_B)
+    with users.connect(other) as conn:  # another director, mapped to B
         assert rows(conn, "select ptn_no from core.petition order by 1") == ["PTN-2", "PTN-3"]
         assert rows(conn, "select count(*) from core.petition_history") == [2]
+    map_director(other, None)
     with users.connect(executive) as conn:
         assert rows(conn, "select count(*) from core.petition_history") == [4]
         assert rows(conn, "select count(*) from core.petition_step_history") == [6]
@@ -359,11 +386,12 @@ def test_migrations_run_twice_and_on_a_second_warehouse(users: Users, fresh_db, 
         t.join()
     assert errors == []
 
-    reader, director = users.make("cb_reader"), users.make("cb_director", settings={"cheongbaek.dept_cd": DEPT_A})
+    reader, director = users.make("cb_reader"), users.make("cb_director")
     for uri in others:
         assert _policies(uri) == before
         with psycopg.connect(uri, autocommit=True) as conn:
             conn.execute(CORE)
+            conn.execute("insert into audit.director_department (login, dept_cd) values (%s, %s)", (director, DEPT_A))
         with users.connect(reader, uri) as conn:
             assert rows(conn, "select count(*) from mart.petition") == [3]
             assert not can(conn, "select * from core.petition")

@@ -58,6 +58,8 @@ def test_two_day_replay(warehouse: str, cb_home) -> None:  # noqa: ANN001
         assert p1[8:10] == ("000000011", "000000091")
         assert p1[10] == [{"role": "manager", "emp_no": "000000011"}, {"role": "auditor", "emp_no": "000000091"}]
         p2, p3 = _alert(conn, "P2"), _alert(conn, "P3")
+        # mark_alert records the session's person: the trusted (superuser) session says who acts
+        conn.execute("select set_config('cheongbaek.wb_login', 'auditor-kim', false)")
         conn.execute("select monitoring.mark_alert(%s, 'excluded', 'auditor-kim', %s, 'sold to the state')",
                      (p2[0], D1))
         conn.execute("select monitoring.mark_alert(%s, 'actioned', 'auditor-kim', %s)", (p3[0], D1))

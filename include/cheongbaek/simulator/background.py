@@ -27,7 +27,7 @@ from cheongbaek.simulator.world import BANKS, EMP_ACCT_BASE, Party, Sim, Stream
 TITLES = {1: "실장", 2: "국장", 3: "국장", 4: "과장", 5: "팀장", 6: "주무관", 7: "주무관", 8: "주무관", 9: "주무관"}
 BUREAUS = ["기획조정실", "행정국", "재무국", "도시계획국", "주택건축국", "환경국", "복지국", "경제정책국", "교통국", "안전총괄실"]
 DIVISIONS = ["총무과", "예산과", "세무과", "회계과", "건축과", "도로과", "하천관리과", "위생과", "주택과", "토지관리과",
-             "공원녹지과", "민원여권과"]
+             "감사담당관", "민원여권과"]  # 감사담당관: the audit office (its head gets the alerts)
 STEP_NM = ("RCPT", "REVW", "CNSL", "FLDI", "DLBR", "EXTN", "DCSN", "NOTI")
 GRADES = (3, 4, 5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 9)
 EMP_KEY = 0x454D50  # keys the background employees' streams

@@ -9,7 +9,8 @@
 --   cb_loader     the pipeline: usage + create on every warehouse schema, all
 --                 DML on their tables and sequences; sees and writes every
 --                 row of the row-secured tables.
---   cb_reader     downstream services: reads mart and scenario_input only.
+--   cb_reader     downstream services: reads mart only (not scenario_input,
+--                 whose tables carry bank accounts and RRN pseudonyms).
 --   cb_auditor    auditors: read dq, audit, monitoring and core (every row),
 --                 and mark alerts with monitoring.mark_alert() (its grants
 --                 are in 0090_access_grants.sql: they need the monitoring
@@ -17,8 +18,9 @@
 --                 file).
 --   cb_public     publication: reads disclosure only.
 --   cb_director   a department director (the OPEN intranet): the petitions of
---                 the department named by the session setting
---                 cheongbaek.dept_cd, and nothing without it.
+--                 the department mapped to the director's login in
+--                 audit.director_department (which no director may change),
+--                 and nothing without it.
 --   cb_executive  the city's executives: every petition.
 --
 -- Tables created later (scenario_input and its siblings are dropped and
@@ -37,10 +39,10 @@ begin
     for r in
         select * from (values
             ('cb_loader',    'Cheongbaek pipeline: writes every warehouse schema.'),
-            ('cb_reader',    'Cheongbaek downstream services: read mart and scenario_input.'),
+            ('cb_reader',    'Cheongbaek downstream services: read mart.'),
             ('cb_auditor',   'Cheongbaek auditors: read dq, audit, monitoring and core; mark alerts.'),
             ('cb_public',    'Cheongbaek publication: reads disclosure only.'),
-            ('cb_director',  'Cheongbaek department director: petitions of the department in the setting cheongbaek.dept_cd.'),
+            ('cb_director',  'Cheongbaek department director: petitions of the department mapped to the login.'),
             ('cb_executive', 'Cheongbaek executive: every petition.')
         ) v (name, note)
     loop
@@ -84,8 +86,14 @@ grant usage, select, update
     to cb_loader;
 
 -- ------------------------------------------------------------------ cb_reader
-grant usage on schema mart, scenario_input to cb_reader;
-grant select on all tables in schema mart, scenario_input to cb_reader;
+grant usage on schema mart to cb_reader;
+grant select on all tables in schema mart to cb_reader;
+-- scenario_input holds bank accounts and RRN pseudonyms: services get what
+-- they need through mart (mart.business_calendar for the calendar). The
+-- revokes take back what earlier versions of this file granted.
+revoke all on all tables in schema scenario_input from cb_reader;
+revoke usage on schema scenario_input from cb_reader;
+alter default privileges in schema scenario_input revoke select on tables from cb_reader;
 
 -- ------------------------------------------------------------------ cb_auditor
 grant usage on schema dq, audit, monitoring, core to cb_auditor;
@@ -112,7 +120,7 @@ alter default privileges in schema staging, quarantine, core, mart, scenario_inp
     grant select, insert, update, delete, truncate on tables to cb_loader;
 alter default privileges in schema staging, quarantine, core, mart, scenario_input, monitoring, disclosure, audit, dq
     grant usage, select, update on sequences to cb_loader;
-alter default privileges in schema mart, scenario_input grant select on tables to cb_reader;
+alter default privileges in schema mart grant select on tables to cb_reader;
 alter default privileges in schema dq, audit, monitoring, core grant select on tables to cb_auditor;
 alter default privileges in schema disclosure grant select on tables to cb_public;
 
@@ -125,7 +133,8 @@ begin
                 ' monitoring, disclosure, audit, dq grant select, insert, update, delete, truncate on tables to cb_loader';
         execute 'alter default privileges for role cb_loader in schema staging, quarantine, core, mart, scenario_input,'
                 ' monitoring, disclosure, audit, dq grant usage, select, update on sequences to cb_loader';
-        execute 'alter default privileges for role cb_loader in schema mart, scenario_input grant select on tables to cb_reader';
+        execute 'alter default privileges for role cb_loader in schema mart grant select on tables to cb_reader';
+        execute 'alter default privileges for role cb_loader in schema scenario_input revoke select on tables from cb_reader';
         execute 'alter default privileges for role cb_loader in schema dq, audit, monitoring, core grant select on tables to cb_auditor';
         execute 'alter default privileges for role cb_loader in schema disclosure grant select on tables to cb_public';
     else
@@ -140,11 +149,12 @@ $$;
 -- are unaffected, so a pipeline running as either is too. Every other role
 -- sees only what a policy below grants it (no policy: no row).
 --
--- A director's department is the session setting cheongbaek.dept_cd
--- (`set cheongbaek.dept_cd = '1234567'`, or `alter role <login> set
--- cheongbaek.dept_cd = ...`); unset or empty, a director sees nothing. Any
--- session may set it: it scopes what an application shows a director, and
--- is no barrier against a director who runs SQL directly.
+-- A director's department is the row of audit.director_department for the
+-- session's login (`insert into audit.director_department values ('kim',
+-- '1234567')`, by the migrating role or cb_loader); no row, no petition. A
+-- director can neither read nor change that table: the policies ask
+-- core.director_dept_cd(), which runs as its owner and answers only for
+-- session_user, so no setting or SET ROLE changes what a director sees.
 --
 --   core.petition_history       a director sees the versions whose dept_cd
 --                               is the director's: the petition while it
@@ -162,6 +172,22 @@ $$;
 -- cb_executive and cb_auditor see every row, cb_loader sees and writes every
 -- row. Policies are dropped and created again, so a change here is applied
 -- by re-running the file.
+
+create table if not exists audit.director_department (
+    login    text primary key,     -- the director's database login
+    dept_cd  text not null,
+    note     text
+);
+comment on table audit.director_department is
+    'The department each director login sees (row security of core.petition*). Directors cannot read or change it.';
+revoke all on audit.director_department from cb_director, cb_executive, cb_reader, cb_public;
+
+create or replace function core.director_dept_cd() returns text
+language sql stable security definer set search_path = pg_catalog as $$
+    select dept_cd from audit.director_department where login = session_user::text
+$$;
+comment on function core.director_dept_cd() is
+    'The department of the session''s login (audit.director_department), or null.';
 
 alter table core.petition_history enable row level security;
 alter table core.petition_step_history enable row level security;
@@ -185,17 +211,17 @@ end
 $$;
 
 create policy cb_director_read on core.petition_history for select to cb_director
-    using (dept_cd = nullif(current_setting('cheongbaek.dept_cd', true), ''));
+    using (dept_cd = core.director_dept_cd());
 
 -- The sub-query on core.petition_history is itself row-secured for the
 -- director, so "its petition's current version" is one the director sees.
 create policy cb_director_read on core.petition_step_history for select to cb_director
     using (
-        dept_cd = nullif(current_setting('cheongbaek.dept_cd', true), '')
+        dept_cd = core.director_dept_cd()
         or exists (select 1 from core.petition_history p
                    where p.petition_sk = petition_step_history.petition_sk
                      and p.is_current
-                     and p.dept_cd = nullif(current_setting('cheongbaek.dept_cd', true), ''))
+                     and p.dept_cd = core.director_dept_cd())
     );
 
 create policy cb_director_read on core.petition for select to cb_director
@@ -205,6 +231,6 @@ create policy cb_director_read on core.petition_step for select to cb_director
     using (exists (select 1 from core.petition_step_history h where h.petition_step_sk = petition_step.petition_step_sk));
 
 comment on policy cb_director_read on core.petition_history is
-    'A director (cb_director) sees the versions whose dept_cd is the session setting cheongbaek.dept_cd.';
+    'A director (cb_director) sees the versions whose dept_cd is mapped to the login (audit.director_department).';
 comment on policy cb_director_read on core.petition_step_history is
-    'A director sees the steps of their department (cheongbaek.dept_cd) and every step of the petitions currently with it.';
+    'A director sees the steps of their department (audit.director_department) and every step of the petitions currently with it.';
