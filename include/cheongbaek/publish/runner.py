@@ -241,6 +241,21 @@ def arrow_schema(name: str) -> Any:
     return pa.schema(fields)
 
 
+def csv_line(values: Sequence[str], eol: str) -> str:
+    """One RFC 4180 line: a field with a comma, a quote, CR or LF is quoted.
+
+    Why not ``csv.writer``: with ``lineterminator="\\n"`` it leaves a lone CR
+    unquoted, and a value holding one (hostile or not) splits its row in
+    two for every reader.
+    """
+    out = []
+    for v in values:
+        if any(ch in v for ch in ',"\r\n'):
+            v = '"' + v.replace('"', '""') + '"'
+        out.append(v)
+    return ",".join(out) + eol
+
+
 #: Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -271,14 +286,12 @@ def write_dataset(folder: Path, name: str, rows: Sequence[Mapping[str, Any]]) ->
     text_cols = {f["name"] for f in table_schema(name)["schema"]["fields"] if f["type"] == "string"}
     with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh, \
             (folder / excel_name(name)).open("w", newline="", encoding="utf-8-sig") as xh:
-        w = csv.writer(fh, lineterminator="\n")
-        x = csv.writer(xh, lineterminator="\r\n")
-        w.writerow(cols)
-        x.writerow(cols)
+        fh.write(csv_line(cols, "\n"))
+        xh.write(csv_line(cols, "\r\n"))
         for r in rows:
             values = [_csv_value(r[c]) for c in cols]
-            w.writerow(values)
-            x.writerow([excel_cell(v) if c in text_cols else v for c, v in zip(cols, values)])
+            fh.write(csv_line(values, "\n"))
+            xh.write(csv_line([excel_cell(v) if c in text_cols else v for c, v in zip(cols, values)], "\r\n"))
     schema = arrow_schema(name)
     columns = {}
     for f in schema:
