@@ -27,7 +27,7 @@ GLOSSARY = {
     "excess": "초과액", "duty": "세외수입", "rests on": "근거", "duties": "부과 건수", "imposed (KRW)": "부과액 (원)",
     "check": "점검", "payroll rows": "급여 건수", "gross (KRW)": "총지급액 (원)", "total": "합계",
     "suite": "검증 묶음", "expectation": "검증 규칙", "column": "컬럼", "runs": "실행 수", "success": "성공",
-    "unexpected": "위반 건수", "last run": "최근 실행",
+    "unexpected": "위반 건수", "last run": "최근 실행", "checks": "검증 항목 수",
 }
 
 #: Section module name -> Korean title (shown before the section's English title).
