@@ -29,6 +29,7 @@ pytestmark = pytest.mark.browser
 COLUMNS = ["asmt_no", "tax_item_cd", "party_type", "party_id", "party_id_status", "party_nm", "pnu",
            "tax_base_amt", "tax_amt", "cause_dt", "asmt_dt", "due_dt", "paid_dt", "status_cd", "dept_cd"]
 DAY = dt.date(2025, 3, 3)
+PAYLOAD = "<img src=x onerror=\"document.title='PWNED'\">"
 
 
 def tax_row(line: int, asmt_no: str, *, item: str = "201") -> Row:
@@ -70,7 +71,8 @@ def test_data_docs_offline(warehouse: str, tmp_path: Path) -> None:
 
     with psycopg.connect(warehouse, autocommit=True) as conn:
         first = load(conn, [tax_row(2, "F1"), tax_row(3, "F2", item="998")], "TAXASMT_20250303.dat")
-        second = load(conn, [tax_row(2, "F3")], "TAXASMT_20250304.dat")
+        # a hostile file name: shown as text on the index and the page, never run
+        second = load(conn, [tax_row(2, "F3")], "TAXASMT_20250304.dat" + PAYLOAD)
     index = build_data_docs("tax")
     assert index == docs_dir() / "index.html"
     html = index.read_text(encoding="utf-8")
@@ -78,7 +80,7 @@ def test_data_docs_offline(warehouse: str, tmp_path: Path) -> None:
     assert "TAXASMT_20250303.dat" in html and "TAXASMT_20250304.dat" in html
 
     dom = dump_dom(index.as_uri(), tmp_path)
-    assert "<script" not in dom
+    assert "<script" not in dom and "<img" not in dom and "PWNED" not in dom.split("</title>")[0]
     assert _check_links(index.as_uri(), dom) >= 3  # stylesheet and a page per batch
     assert "실패 failed" in dom and "통과 passed" in dom  # the batch with a bad code failed an expectation
 
@@ -91,6 +93,7 @@ def test_data_docs_offline(warehouse: str, tmp_path: Path) -> None:
         assert "__none__" not in text and not re.search(r"tax_assessment_\d{10,}", text)
         pdom = dump_dom(page.as_uri(), tmp_path)
         _check_links(page.as_uri(), pdom)
+        assert "PWNED" not in pdom.split("</title>")[0] and "<img src=x" not in pdom
     assert "TAXASMT_20250303.dat (batch" in "".join(p.read_text(encoding="utf-8") for p in pages)
 
     for width, name in ((1280, "data_docs_index_1280.png"), (375, "data_docs_index_375.png")):

@@ -92,6 +92,14 @@ def _ensure_suite(ctx: Any, table: str) -> None:
     ctx.suites.add(suite)
 
 
+_UNSAFE = re.compile(r"[^0-9A-Za-z가-힣._ ()-]")
+
+
+def safe_name(name: str) -> str:
+    """A name for a place GX renders without escaping: anything but file-name characters becomes ``_``."""
+    return _UNSAFE.sub("_", name)[:200]
+
+
 def store_result(table: str, batch_id: int, source_name: str, result: Any, when: dt.datetime) -> None:
     """Keep one batch's validation result (scrubbed of row values) in the GX project for Data Docs."""
     from great_expectations.core.run_identifier import RunIdentifier
@@ -111,8 +119,10 @@ def store_result(table: str, batch_id: int, source_name: str, result: Any, when:
             res["partial_unexpected_list"] = [mask_value(column, v) for v in res["partial_unexpected_list"]]
     result.meta["batch_id"] = batch_id
     result.meta["source_name"] = source_name
-    # the page's run name (GX shows "__none__" for the ephemeral run the loader validated in)
-    result.meta["run_id"] = {"run_name": f"{source_name} (batch {batch_id})", "run_time": when.isoformat()}
+    # The page's run name (GX shows "__none__" for the ephemeral run the loader validated in). GX writes
+    # the run name into its page unescaped, so only plain file-name characters go in: a file named
+    # "<img onerror=...>" must not become markup.
+    result.meta["run_id"] = {"run_name": f"{safe_name(source_name)} (batch {batch_id})", "run_time": when.isoformat()}
     key = ValidationResultIdentifier(
         expectation_suite_identifier=ExpectationSuiteIdentifier(name=table),
         run_id=RunIdentifier(run_name=f"batch_{batch_id}", run_time=when),
