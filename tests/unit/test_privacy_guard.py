@@ -176,3 +176,31 @@ def test_numbers_that_are_not_rrns_pass(tmp_path: Path) -> None:
     rows = [["1500000000000", "1111010100100010000", "2025-03-14", "2025-0001", "1234567891", "9913011234567"]]
     _write_csv(folder, ["a", "b", "c", "d", "e", "f"], rows, name="numbers.csv")
     assert _kinds(folder) == set()
+
+
+@pytest.mark.parametrize(("value", "kind"), [
+    ("홍길동", guard.PERSON_NAME),
+    ("'900101-1234568", guard.RRN),  # a defused cell still holds the RRN
+    ("서울특별시 종로구 세종대로 110", guard.ADDRESS),
+])
+def test_leaks_in_excel_twin_with_bom(tmp_path: Path, value: str, kind: str) -> None:
+    """The Excel twin (UTF-8 with BOM, CRLF, formula-like text prefixed with ') is scanned like the CSV."""
+    folder = _clean_folder(tmp_path)
+    row = dict(zip(HEADER, CLEAN))
+    row["applicant"] = value
+    with (folder / "open_petitions_excel.csv").open("w", newline="", encoding="utf-8-sig") as fh:
+        w = csv.writer(fh, lineterminator="\r\n")
+        w.writerow(HEADER)
+        w.writerow([row[h] for h in HEADER])
+    assert (folder / "open_petitions_excel.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
+    assert _kinds(folder) == {kind}
+
+
+def test_catalogue_and_dcat_files_are_scanned(tmp_path: Path) -> None:
+    """catalogue.json and catalogue.jsonld are published too: a leak planted in either is found."""
+    folder = _clean_folder(tmp_path)
+    (folder / "catalogue.json").write_text(json.dumps({"관리부서": "홍길동"}, ensure_ascii=False), encoding="utf-8")
+    assert _kinds(folder) == {guard.PERSON_NAME}
+    (folder / "catalogue.json").unlink()
+    (folder / "catalogue.jsonld").write_text(json.dumps({"title": {"ko": "900101-1234568"}}), encoding="utf-8")
+    assert _kinds(folder) == {guard.RRN}

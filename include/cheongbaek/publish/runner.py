@@ -5,9 +5,13 @@ One run, one transaction, one new folder:
 1. refresh the ``disclosure`` tables from the reconciled warehouse (``core``)
    as of D (sql/build.sql); the pipeline reconciles first (the core Asset
    schedules this DAG), a caller loading staging by hand reconciles before;
-2. write every dataset as CSV and Parquet, one Frictionless
-   ``datapackage.json``, the contracts as an OCDS release package and the
-   citizen site into a NEW folder ``<publish_dir>/<D>-<seq>/``;
+2. write every dataset as CSV, Excel-friendly CSV (``<name>_excel.csv``:
+   UTF-8 with a byte-order mark, formula-like text defused) and Parquet,
+   the control outcomes (sql/control_outcomes.sql), one Frictionless
+   ``datapackage.json``, the catalogue (``catalogue.json`` in the Korean
+   portal's form, ``catalogue.jsonld`` as DCAT), the contracts as an OCDS
+   release package and the citizen site into a NEW folder
+   ``<publish_dir>/<D>-<seq>/``;
 3. check it: Frictionless validation (types, keys, foreign keys), Parquet
    equal to CSV, OCDS schema validation, the privacy guard over every file;
 4. only then switch ``latest`` (atomic ``os.replace`` of a fresh symlink)
@@ -41,13 +45,22 @@ import psycopg
 from cheongbaek import config, db
 from cheongbaek.faults import crash_point
 from cheongbaek.locks import writer_lock
-from cheongbaek.publish import guard, ocds, site
+from cheongbaek.publish import catalogue, guard, ocds, site
 
 log = logging.getLogger(__name__)
 
 #: Datasets in publication order (referenced tables first).
 DATASETS = ("open_procedures", "open_petitions", "open_petition_steps",
             "finance_budget_execution", "finance_contracts", "finance_payments_monthly")
+#: Statistics published beside the disclosure tables, computed at publication
+#: time from the warehouse (no disclosure table: no schema change needed).
+STATISTICS = ("control_outcomes",)
+#: Every published dataset, in datapackage order.
+ALL_DATASETS = DATASETS + STATISTICS
+#: Suffix of the spreadsheet-facing twin of each CSV.
+EXCEL_SUFFIX = "_excel"
+#: Counts under this many cases are published as empty (and the amounts of a row with fewer cases found).
+MIN_CELL = 5
 LATEST = "latest"
 OCDS_FILE = "contracts.ocds.json"
 
@@ -179,6 +192,15 @@ def fetch(conn: psycopg.Connection[Any], name: str) -> list[dict[str, Any]]:
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
+def control_outcomes(conn: psycopg.Connection[Any], as_of: dt.date) -> list[dict[str, Any]]:
+    """The control-outcome statistics as of D (sql/control_outcomes.sql), small cells already empty."""
+    sql = _package_file("sql", "control_outcomes.sql").read_text(encoding="utf-8")
+    cur = conn.execute(sql, {"as_of": as_of, "min_cell": MIN_CELL})
+    names = [c.name for c in cur.description or []]
+    assert names == field_names("control_outcomes"), names
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
 def live_payments(conn: psycopg.Connection[Any]) -> dict[str, list[dict[str, Any]]]:
     """Live payments per published contract, from the build's temp table."""
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -222,17 +244,57 @@ def arrow_schema(name: str) -> Any:
     return pa.schema(fields)
 
 
+def csv_line(values: Sequence[str], eol: str) -> str:
+    """One RFC 4180 line: a field with a comma, a quote, CR or LF is quoted.
+
+    Why not ``csv.writer``: with ``lineterminator="\\n"`` it leaves a lone CR
+    unquoted, and a value holding one (hostile or not) splits its row in
+    two for every reader.
+    """
+    out = []
+    for v in values:
+        if any(ch in v for ch in ',"\r\n'):
+            v = '"' + v.replace('"', '""') + '"'
+        out.append(v)
+    return ",".join(out) + eol
+
+
+#: Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_cell(value: str) -> str:
+    """A text cell defused for a spreadsheet: a leading ``'`` when it starts like a formula (the OWASP rule)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def excel_name(name: str) -> str:
+    return f"{name}{EXCEL_SUFFIX}.csv"
+
+
 def write_dataset(folder: Path, name: str, rows: Sequence[Mapping[str, Any]]) -> None:
-    """``<name>.csv`` (UTF-8, header) and ``<name>.parquet`` with the same rows."""
+    """``<name>.csv`` (UTF-8, header), ``<name>_excel.csv`` and ``<name>.parquet`` with the same rows.
+
+    The canonical CSV keeps every value as delivered (a vendor really named
+    ``=HYPERLINK(...)`` is published as such). The Excel twin is for people
+    who double-click: a byte-order mark so Excel reads UTF-8 Korean, CRLF
+    lines, and every *text* cell that starts with ``= + - @``, tab or CR
+    prefixed with a single quote, so no cell is taken for a formula; numbers
+    (a negative amount included) stay numbers.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     cols = field_names(name)
-    with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(cols)
+    text_cols = {f["name"] for f in table_schema(name)["schema"]["fields"] if f["type"] == "string"}
+    with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh, \
+            (folder / excel_name(name)).open("w", newline="", encoding="utf-8-sig") as xh:
+        fh.write(csv_line(cols, "\n"))
+        xh.write(csv_line(cols, "\r\n"))
         for r in rows:
-            w.writerow([_csv_value(r[c]) for c in cols])
+            values = [_csv_value(r[c]) for c in cols]
+            fh.write(csv_line(values, "\n"))
+            xh.write(csv_line([excel_cell(v) if c in text_cols else v for c, v in zip(cols, values)], "\r\n"))
     schema = arrow_schema(name)
     columns = {}
     for f in schema:
@@ -248,10 +310,12 @@ def datapackage(as_of: dt.date) -> dict[str, Any]:
 
     The Parquet twin of each resource is named in ``cheongbaek:parquet`` (the
     Frictionless validator here cannot read Parquet without fastparquet; the
-    runner checks each Parquet file against its CSV instead).
+    runner checks each Parquet file against its CSV instead), its Excel twin
+    in ``cheongbaek:excel`` (same rows; text that starts like a formula is
+    prefixed with ``'``, so it is not a second copy of the typed resource).
     """
     resources_ = []
-    for name in DATASETS:
+    for name in ALL_DATASETS:
         desc = table_schema(name)
         resources_.append({
             "name": name,
@@ -264,6 +328,7 @@ def datapackage(as_of: dt.date) -> dict[str, Any]:
             "profile": "tabular-data-resource",
             "schema": desc["schema"],
             "cheongbaek:parquet": f"{name}.parquet",
+            "cheongbaek:excel": excel_name(name),
         })
     return {
         "name": "cheongbaek-disclosure",
@@ -294,7 +359,7 @@ def parquet_errors(folder: Path, datasets: Mapping[str, Sequence[Mapping[str, An
     import pyarrow.parquet as pq
 
     errors = []
-    for name in DATASETS:
+    for name in ALL_DATASETS:
         table = pq.read_table(folder / f"{name}.parquet")
         if table.schema.names != field_names(name):
             errors.append(f"{name}.parquet: columns {table.schema.names}")
@@ -306,9 +371,17 @@ def parquet_errors(folder: Path, datasets: Mapping[str, Sequence[Mapping[str, An
         pq_rows = [[_csv_value(v) for v in r.values()] for r in table.to_pylist()]
         if pq_rows != csv_rows:
             errors.append(f"{name}.parquet: rows differ from {name}.csv")
-        if len(csv_rows) != len(datasets[name]):
-            errors.append(f"{name}: {len(csv_rows)} rows written, {len(datasets[name])} built")
+        built = len(datasets.get(name, []))
+        if len(csv_rows) != built:
+            errors.append(f"{name}: {len(csv_rows)} rows written, {built} built")
     return errors
+
+
+def small_cells(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Cells of the control outcomes with a count under ``MIN_CELL`` (there must be none: they are empty)."""
+    return [f"{r['area']} {r['month']} {k}" for r in rows
+            for k in ("cases_found", "cases_actioned", "cases_excluded")
+            if r.get(k) is not None and int(r[k]) < MIN_CELL]
 
 
 # ---------------------------------------------------------------- folders
@@ -412,14 +485,23 @@ def _published_names(conn: psycopg.Connection[Any]) -> set[str]:
 def write_publication(conn: psycopg.Connection[Any], folder: Path, as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
     """Write every file of the publication into ``folder``; return the rows written."""
     datasets = {name: fetch(conn, name) for name in DATASETS}
-    for name in DATASETS:
-        write_dataset(folder, name, datasets[name])
+    datasets["control_outcomes"] = control_outcomes(conn, as_of)
+    write_files(folder, as_of, datasets, live_payments(conn))
+    return datasets
+
+
+def write_files(folder: Path, as_of: dt.date, datasets: Mapping[str, Sequence[Mapping[str, Any]]],
+                payments: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
+    """Every file of a publication from rows already read (no database: the browser tests use it too)."""
+    for name in ALL_DATASETS:
+        write_dataset(folder, name, datasets.get(name, []))
     (folder / "datapackage.json").write_text(
         json.dumps(datapackage(as_of), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    package = ocds.release_package(datasets["finance_contracts"], live_payments(conn), as_of)
+    rows = {name: len(datasets.get(name, [])) for name in ALL_DATASETS}
+    catalogue.write_catalogue(folder, as_of, rows)
+    package = ocds.release_package(datasets["finance_contracts"], payments, as_of)
     (folder / OCDS_FILE).write_text(json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     site.write_site(folder, as_of, datasets)
-    return datasets
 
 
 def run_checks(folder: Path, datasets: Mapping[str, Sequence[Mapping[str, Any]]],
@@ -439,6 +521,9 @@ def run_checks(folder: Path, datasets: Mapping[str, Sequence[Mapping[str, Any]]]
     if errors:
         raise PublicationError("parquet check failed: " + "; ".join(errors[:10]))
     checks["parquet"] = "equal to csv"
+    errors = small_cells(datasets.get("control_outcomes", []))
+    if errors:
+        raise PublicationError("statistics with cells under the minimum: " + "; ".join(errors[:10]))
     t = time.perf_counter()
     package = json.loads((folder / OCDS_FILE).read_text(encoding="utf-8"))
     errors = ocds.validation_errors(package)
@@ -523,5 +608,6 @@ def _publish_locked(root: Path, as_of: dt.date) -> dict[str, Any]:
         log.warning("replay of %s: published beside latest in %s; latest stays at %s", as_of, folder.name, current)
     else:
         log.info("published %s: %s", folder, rows)
+    statistics = {name: len(datasets[name]) for name in STATISTICS}
     return {"folder": str(folder), "as_of": as_of.isoformat(), "rows": rows, "checks": checks,
-            "latest": not replay}
+            "latest": not replay, "statistics": statistics}

@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from cheongbaek import config, db
+from cheongbaek.report.words import SECTION_TITLES
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:right}th{background:
 td:first-child,th:first-child{text-align:left}.bad{color:#b00020;font-weight:600}.ok{color:#1b5e20}
 .note{color:#666;font-size:.85rem}svg{background:#fafafa;border:1px solid #eee;margin:.25rem 0}
 .error{background:#fdecea;border:1px solid #f5c2c0;padding:.5rem}
+.en{color:#555;font-weight:normal;font-size:.85em}th .en{display:block}
+.reason small{display:block;color:#555}code{font-size:.8rem;color:#555}
 """
 
 
@@ -63,7 +66,9 @@ def render_report(conn: Any, as_of: dt.date) -> str:
     parts = []
     toc = []
     for s in sections():
-        toc.append(f'<li><a href="#sec-{escape(s.name)}">{escape(s.title)}</a></li>')
+        korean = SECTION_TITLES.get(s.name)
+        label = f'{escape(korean)} <span class="en" lang="en">{escape(s.title)}</span>' if korean else escape(s.title)
+        toc.append(f'<li><a href="#sec-{escape(s.name)}">{label}</a></li>')
         try:
             body = s.module.render(conn, as_of)
         except Exception as e:  # one broken section must not hide the others from the auditor
@@ -73,13 +78,19 @@ def render_report(conn: Any, as_of: dt.date) -> str:
             body = (f"<h2>{escape(s.title)}</h2><p class=\"error\">This section could not be rendered: "
                     f"{escape(type(e).__name__)}: {escape(str(e))[:300]}</p>")
         parts.append(f'<div id="sec-{escape(s.name)}">{body}</div>')
+    day = as_of.isoformat()
     return (
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>Cheongbaek auditor report {as_of.isoformat()}</title><style>{STYLE}</style></head><body>"
-        f"<h1>Cheongbaek auditor report as of {as_of.isoformat()}</h1>"
-        "<p class=\"note\">Data-integration pipeline of the city's legacy systems: what was received, loaded, "
-        "quarantined and flagged up to and including the report date. Aggregates only: no personal data.</p>"
-        f"<nav><ol>{''.join(toc)}</ol></nav>{''.join(parts)}</body></html>\n"
+        "<!DOCTYPE html><html lang=\"ko\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>청백 감사 보고서 {day} (Cheongbaek auditor report)</title><style>{STYLE}</style></head><body>"
+        f"<header><h1>청백 감사 보고서: {day} 기준 <span class=\"en\" lang=\"en\">Cheongbaek auditor report as of "
+        f"{day}</span></h1>"
+        "<p class=\"note\">시 레거시 시스템의 데이터 통합 파이프라인이 보고일까지 받은 것, 적재한 것, 격리한 것, "
+        "감시가 찾아낸 것을 보여 줍니다. 집계만 있으며 개인정보는 없습니다. "
+        "<span lang=\"en\">Data-integration pipeline of the city's legacy systems: what was received, loaded, "
+        "quarantined and flagged up to and including the report date. Aggregates only: no personal data.</span></p>"
+        "</header>"
+        f"<nav aria-label=\"목차\"><ol>{''.join(toc)}</ol></nav><main>{''.join(parts)}</main></body></html>\n"
     )
 
 

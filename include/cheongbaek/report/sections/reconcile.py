@@ -15,6 +15,7 @@ from html import escape
 from typing import Any
 
 from cheongbaek.report.html import table
+from cheongbaek.report.words import SECTION_TITLES
 
 title = "Reconciliation: one warehouse across the systems"
 order = 20
@@ -62,7 +63,8 @@ def render(conn: Any, as_of: dt.date) -> str:
     """The section's HTML fragment as of the report date."""
     p = {"as_of": as_of, "n": DETAIL_ROWS}
     run = conn.execute(_RUN, p).fetchone()
-    out = [f"<section id=\"reconcile\"><h2>{escape(title)}</h2>"]
+    out = [f"<section id=\"reconcile\"><h2>{escape(SECTION_TITLES['reconcile'])} "
+           f"<span class=\"en\" lang=\"en\">{escape(title)}</span></h2>"]
     if not run or run[0] is None:
         out.append(f"<p>No reconcile run on or before {escape(as_of.isoformat())}.</p></section>")
         return "".join(out)
