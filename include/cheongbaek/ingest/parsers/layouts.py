@@ -92,7 +92,8 @@ def converter(spec: interfaces.FileSpec) -> Callable[[R, Context, Ids], tuple[An
     lines.append("    return (" + ", ".join(values) + ",)")
     namespace = dict(_NAMESPACE)
     exec(compile("\n".join(lines), f"<converter {spec.table}>", "exec"), namespace)  # noqa: S102 - catalog-built
-    return namespace["convert"]  # type: ignore[no-any-return]
+    convert: Callable[[R, Context, Ids], tuple[Any, ...]] = namespace["convert"]
+    return convert
 
 
 def _layout(spec: interfaces.FileSpec) -> Layout:
