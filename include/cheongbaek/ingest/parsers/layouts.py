@@ -90,7 +90,7 @@ def converter(spec: interfaces.FileSpec) -> Callable[[R, Context, Ids], tuple[An
         else:
             values.append(_expression(f))
     lines.append("    return (" + ", ".join(values) + ",)")
-    namespace = dict(_NAMESPACE)
+    namespace: dict[str, Any] = dict(_NAMESPACE)
     exec(compile("\n".join(lines), f"<converter {spec.table}>", "exec"), namespace)  # noqa: S102 - catalog-built
     convert: Callable[[R, Context, Ids], tuple[Any, ...]] = namespace["convert"]
     return convert
