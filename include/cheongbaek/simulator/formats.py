@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
 from cheongbaek import interfaces
 
@@ -134,7 +134,7 @@ class CsvWriter:
         self.path = path
         self.encoding = encoding
         self.f: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed in close()
-        self.quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
+        self.quoting: Literal[0, 1] = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
         self.rows = 0
         self._buf = io.StringIO()
         self._w = csv.writer(self._buf, quoting=self.quoting, lineterminator="\r\n")

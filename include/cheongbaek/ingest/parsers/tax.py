@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from cheongbaek import interfaces, privacy
 from cheongbaek.ingest.parsers.common import Context, ParseError, integer, pnu_value, scrub_reject
@@ -137,7 +137,7 @@ def _amount_as_read(field: bytes) -> int:
     return -int(digits) if neg else int(digits)
 
 
-def _items(path: Path, f: BinaryIO, delivery_date: dt.date, key: bytes | None,
+def _items(path: Path, f: IO[bytes], delivery_date: dt.date, key: bytes | None,
            pos: _Positions) -> Iterator[Row | Reject]:
     ctx = Context(delivery_date, key)
     detail = _detail_parser(ctx, pos)
