@@ -214,3 +214,23 @@ def test_folders_that_are_not_days_are_reported(warehouse: str, drop_dir: Path) 
     summary = ingest_system("tax", D1)
     assert sorted(summary["unknown_folders"]) == ["2025-13-45", "20251345", "backup"]
     assert summary["batches"] == 1
+
+
+def test_cut_trailer_rejects_the_file(warehouse: str, drop_dir: Path) -> None:
+    folder = write_tax(drop_dir, D1, [tax_detail("A1")])
+    path = folder / "TAXASMT_20250303.dat"
+    lines = path.read_bytes().split(b"\r\n")
+    lines[-2] = lines[-2][:50]  # the trailer cut to 50 bytes
+    path.write_bytes(b"\r\n".join(lines))
+    with pytest.raises(IngestError, match="trailer record of 50 bytes, not 200"):
+        ingest_system("tax", D1)
+
+
+def test_a_10_mb_line_is_one_quarantined_record(warehouse: str, drop_dir: Path) -> None:
+    write_duty(drop_dir, D1, [{"imps_no": "I1"}, {"imps_no": "I2", "party_nm": "가" * 5_000_000},
+                              {"imps_no": "I3"}])
+    summary = ingest_system("duties", D1)
+    assert (summary["rows_in"], summary["loaded"], summary["quarantined"], summary["failed"]) == (3, 2, 1, [])
+    with psycopg.connect(warehouse) as conn:
+        reason, size = conn.execute("select reason, length(record) from quarantine.record").fetchone()
+        assert reason == "field_too_long" and size > 5_000_000

@@ -122,7 +122,14 @@ def _csv_items(path: Path, f: TextIO, tap: _Tap, reader: Any, width: int, positi
                 raise CorruptFileError(path, f"bytes not valid {encoding} after line {tap.lines} ({e.reason})"
                                        ) from None
             except csv.Error as e:
-                raise CorruptFileError(path, f"line {tap.lines}: not CSV: {e}") from None
+                if "field larger than field limit" not in str(e):
+                    raise CorruptFileError(path, f"line {tap.lines}: not CSV: {e}") from None
+                # one absurd record (a 10 MB field) is a bad row, not a bad file: quarantined whole
+                line_no, text = tap.take()
+                yield Reject(line_no, "field_too_long",
+                             f"a field longer than {csv.field_size_limit():,} characters",
+                             scrub_reject(text, key))
+                continue
             line_no, text = tap.take()
             if not row or (len(row) == 1 and not row[0].strip() and width > 1):
                 continue  # a blank line

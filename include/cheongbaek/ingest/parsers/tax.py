@@ -179,6 +179,8 @@ def _items(path: Path, f: IO[bytes], delivery_date: dt.date, key: bytes | None,
         f.close()
     if trailer is None:
         raise CorruptFileError(path, f"missing trailer record ({t_type.decode()})")
+    if pos.record_bytes and len(trailer) != pos.record_bytes:  # a cut trailer cannot vouch for the file
+        raise CorruptFileError(path, f"trailer record of {len(trailer)} bytes, not {pos.record_bytes}")
     t_count, t_sum = trailer[pos.count], trailer[pos.total].strip()
     if not t_count.isdigit():
         raise CorruptFileError(path, f"trailer count {t_count!r} is not a number")
