@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import hashlib
 from importlib import resources
+from typing import Any
+
+import psycopg
 
 from cheongbaek import db
 
@@ -23,22 +26,38 @@ def migration_files() -> list[tuple[str, str]]:
     return files
 
 
+class MigrationPrivilegeError(RuntimeError):
+    """Migrations are pending and the login may not apply them (a pipeline login is not the owner)."""
+
+
+def _owner_or_superuser(conn: psycopg.Connection[Any]) -> bool:
+    row = conn.execute(
+        "select rolsuper or pg_has_role(current_user, (select datdba from pg_database"
+        " where datname = current_database()), 'MEMBER') from pg_roles where rolname = current_user").fetchone()
+    return bool(row and row[0])
+
+
 def migrate(conn_id: str = "cb_warehouse") -> list[str]:
     """Apply every migration not yet applied; return the names applied."""
     applied: list[str] = []
     with db.connect(conn_id, autocommit=True) as conn:
         conn.execute("select pg_advisory_lock(%s)", (_LOCK_ID,))
         try:
-            conn.execute(
-                "create table if not exists public.cb_schema_version ("
-                " version text primary key, checksum text not null,"
-                " applied_at timestamptz not null default now())"
-            )
+            # only the owner creates in public: a pipeline login (cb_loader) checks, and finds nothing to do
+            if conn.execute("select to_regclass('public.cb_schema_version')").fetchone() == (None,):
+                conn.execute(
+                    "create table if not exists public.cb_schema_version ("
+                    " version text primary key, checksum text not null,"
+                    " applied_at timestamptz not null default now())"
+                )
             done = dict(conn.execute("select version, checksum from public.cb_schema_version").fetchall())
-            for name, sql in migration_files():
+            pending = [(n, s) for n, s in migration_files() if done.get(n) != hashlib.sha256(s.encode()).hexdigest()]
+            if pending and not _owner_or_superuser(conn):
+                raise MigrationPrivilegeError(
+                    f"{len(pending)} migration(s) pending ({pending[0][0]} first) and this login may not apply them:"
+                    " run `cheongbaek migrate` once as the warehouse database's owner (or a superuser)")
+            for name, sql in pending:
                 checksum = hashlib.sha256(sql.encode()).hexdigest()
-                if done.get(name) == checksum:
-                    continue
                 with conn.transaction():
                     conn.execute(sql)  # type: ignore[arg-type]
                     conn.execute(

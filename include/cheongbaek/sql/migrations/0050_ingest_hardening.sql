@@ -8,3 +8,7 @@
 -- again.
 alter table audit.batch add column if not exists rejected boolean not null default false;
 create index if not exists batch_rejected_idx on audit.batch (system, logical_date) where rejected;
+
+-- A pipeline login (member of cb_loader) runs `cheongbaek migrate` too: it
+-- reads the version table to learn that nothing is pending.
+grant select on public.cb_schema_version to cb_loader;
