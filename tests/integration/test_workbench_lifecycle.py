@@ -261,3 +261,20 @@ def test_report_fragment_escapes_and_counts(world: Staging, warehouse: str) -> N
         html = report.render(conn, D1)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<td>TAX-01</td>" in html and "3 alerts" in html
+
+
+def test_cli_maps_logins(world: Staging, warehouse: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from cheongbaek import cli
+
+    # the department comes from HR when not given
+    assert cli.main(["workbench", "user", "add", "choi", "--emp-no", "000000012", "--role", "official"]) == 0
+    assert "choi: employee 000000012, official, department 3000001" in capsys.readouterr().out
+    assert cli.main(["workbench", "user", "add", "bad", "--emp-no", "12", "--role", "official"]) == 2
+    assert "emp_no must be 9 digits" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # argparse: an unknown role is a usage error
+        cli.main(["workbench", "user", "add", "x", "--emp-no", "000000012", "--role", "boss"])
+    assert cli.main(["workbench", "user", "remove", "choi"]) == 0
+    assert cli.main(["workbench", "user", "remove", "choi"]) == 2
+    assert cli.main(["workbench", "user", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "choi" in out and "False" in out and "park" in out

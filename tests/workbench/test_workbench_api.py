@@ -187,6 +187,9 @@ def test_forms_need_the_csrf_token_and_pages_escape(server: tuple[ApiServer, dic
     assert "&lt;b&gt;sold to the state&lt;/b&gt;" in html and 'data-status="submitted"' in html
     inbox = srv.request("GET", "/workbench/", headers=cookie)[2].decode()
     assert XSS not in inbox and 'id="alerts"' in inbox
+    # a message the workbench did not sign is not shown (no text planted through a crafted link)
+    crafted = srv.request("GET", "/workbench/?msg=Call%20the%20audit%20hotline%20555&sig=0", headers=cookie)[2]
+    assert b"hotline" not in crafted
 
 
 def test_bulk_action_applies_what_it_may_and_says_what_it_did_not(server: tuple[ApiServer, dict[str, int]],

@@ -151,26 +151,27 @@ def create_app() -> FastAPI:
     @app.get("/", response_class=HTMLResponse)
     def inbox(caller: CallerDep, scenario: str | None = None, area: str | None = None,
               department: str | None = None, status: str | None = None, min_age: str | None = None,
-              min_amount: str | None = None, after: str | None = None, msg: str | None = None) -> HTMLResponse:
+              min_amount: str | None = None, after: str | None = None, msg: str | None = None,
+              sig: str | None = None) -> HTMLResponse:
         f = _filters(scenario, area, department, status, min_age, min_amount)
         p = caller.person
         with store.session(p.login) as conn:
             page = store.list_alerts(conn, p, f, _int_or_none(after, "after"))
             choices = store.choices(conn, p)
             reasons = store.reasons(conn)
-        return _render("inbox.html", me=p, page=page, f=f, choices=choices, csrf=caller.csrf, msg=msg,
+        return _render("inbox.html", me=p, page=page, f=f, choices=choices, csrf=caller.csrf, msg=_flash(msg, sig),
                        reasons=reasons, bulk_actions=[a for a in store.ACTIONS[p.role] if a != "assign"],
                        labels=store.ACTION_LABELS, query={k: v for k, v in f.items() if v is not None})
 
     @app.get("/alerts/{alert_id}", response_class=HTMLResponse)
-    def alert_page(caller: CallerDep, alert_id: int, msg: str | None = None) -> HTMLResponse:
+    def alert_page(caller: CallerDep, alert_id: int, msg: str | None = None, sig: str | None = None) -> HTMLResponse:
         p = caller.person
         with store.session(p.login) as conn:
             alert = store.get_alert(conn, p, alert_id)
             reasons = store.reasons(conn)
         if alert is None:
             raise HTTPException(404, f"Alert {alert_id} is not among your alerts.")
-        return _render("alert.html", me=p, a=alert, csrf=caller.csrf, reasons=reasons, msg=msg,
+        return _render("alert.html", me=p, a=alert, csrf=caller.csrf, reasons=reasons, msg=_flash(msg, sig),
                        labels=store.ACTION_LABELS)
 
     @app.post("/alerts/{alert_id}/act")
@@ -291,9 +292,21 @@ def _bulk(p: Person, ids: list[int], action: str, text: str, reason: str) -> tup
 
 
 def _q(text: str) -> str:
+    """A flash message for the redirect's query string, signed (``msg=...&sig=...``)."""
     from urllib.parse import quote
 
-    return quote(text, safe="")
+    return quote(text, safe="") + "&sig=" + _sign(text)
+
+
+def _sign(text: str) -> str:
+    return hmac.new(_secret(), b"flash:" + text.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _flash(msg: str | None, sig: str | None) -> str | None:
+    """The message only if the workbench wrote it: a crafted link cannot put text on a workbench page."""
+    if msg and sig and hmac.compare_digest(sig, _sign(msg)):
+        return msg
+    return None
 
 
 def _defuse(text: str) -> str:
