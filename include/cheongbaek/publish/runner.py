@@ -289,9 +289,9 @@ def write_dataset(folder: Path, name: str, rows: Sequence[Mapping[str, Any]]) ->
         fh.write(csv_line(cols, "\n"))
         xh.write(csv_line(cols, "\r\n"))
         for r in rows:
-            values = [_csv_value(r[c]) for c in cols]
-            fh.write(csv_line(values, "\n"))
-            xh.write(csv_line([excel_cell(v) if c in text_cols else v for c, v in zip(cols, values)], "\r\n"))
+            cells = [_csv_value(r[c]) for c in cols]
+            fh.write(csv_line(cells, "\n"))
+            xh.write(csv_line([excel_cell(v) if c in text_cols else v for c, v in zip(cols, cells)], "\r\n"))
     schema = arrow_schema(name)
     columns = {}
     for f in schema:
@@ -437,7 +437,7 @@ def write_publication(conn: psycopg.Connection[Any], folder: Path, as_of: dt.dat
 
 
 def write_files(folder: Path, as_of: dt.date, datasets: Mapping[str, Sequence[Mapping[str, Any]]],
-                payments: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
+                payments: Mapping[str, Any]) -> None:
     """Every file of a publication from rows already read (no database: the browser tests use it too)."""
     for name in ALL_DATASETS:
         write_dataset(folder, name, datasets.get(name, []))
