@@ -42,6 +42,7 @@ def _result_div(dom: str) -> str:
 def test_lookup_korean_first(page: Path, tmp_path: Path) -> None:
     dom = dump_dom(page.as_uri() + "?ptn=2025-0002", tmp_path)
     assert '<html lang="ko">' in dom
+    assert '<time id="next-update" datetime="2025-03-17">' in dom  # Friday 3-14: next business day
     div = _result_div(dom)
     assert 'data-state="found"' in div and 'data-ptn="2025-0002"' in div and 'data-overdue="false"' in div
     assert "민원 2025-0002" in dom

@@ -64,8 +64,10 @@ def _check_links(url: str, dom: str) -> int:
     return n
 
 
-def test_data_docs_offline(warehouse: str, tmp_path: Path) -> None:
+def test_data_docs_offline(warehouse: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     require_chromium()
+    # a home of its own: the Data Docs and reports of other tests in the session are not this test's
+    monkeypatch.setenv("CHEONGBAEK_HOME", str(tmp_path / "home"))
     from cheongbaek.report.auditor import write_report
     from cheongbaek.validation.docs import build_data_docs, docs_dir
 

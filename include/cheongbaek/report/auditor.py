@@ -35,6 +35,7 @@ td:first-child,th:first-child{text-align:left}.bad{color:#b00020;font-weight:600
 .error{background:#fdecea;border:1px solid #f5c2c0;padding:.5rem}
 .en{color:#555;font-weight:normal;font-size:.85em}th .en{display:block}
 .reason small{display:block;color:#555}code{font-size:.8rem;color:#555}
+td:has(.reason),td:has(code){text-align:left}
 """
 
 
