@@ -36,6 +36,7 @@ SECTION_TITLES = {
     "reconcile": "대사: 시스템 간 정합성",
     "scenarios": "예방 감시: 시나리오 경보",
     "validation": "데이터 품질 검증 결과",
+    "workbench": "경보 처리: 조치, 소명, 제외, 적중률",
 }
 
 #: Parser and loader reasons.
