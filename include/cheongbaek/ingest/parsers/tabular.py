@@ -37,6 +37,10 @@ class Layout:
     aliases: dict[str, str] = field(default_factory=dict)  # header text (e.g. Korean) -> field name
 
 
+#: A legacy record longer than this is quarantined whole (csv's own default field limit).
+MAX_RECORD_CHARS = 131_072
+
+
 class _Tap:
     """Feeds the csv reader line by line and remembers the physical lines of the current record."""
 
@@ -126,11 +130,14 @@ def _csv_items(path: Path, f: TextIO, tap: _Tap, reader: Any, width: int, positi
                     raise CorruptFileError(path, f"line {tap.lines}: not CSV: {e}") from None
                 # one absurd record (a 10 MB field) is a bad row, not a bad file: quarantined whole
                 line_no, text = tap.take()
-                yield Reject(line_no, "field_too_long",
-                             f"a field longer than {csv.field_size_limit():,} characters",
+                yield Reject(line_no, "field_too_long", f"a record longer than {MAX_RECORD_CHARS:,} characters",
                              scrub_reject(text, key))
                 continue
             line_no, text = tap.take()
+            if len(text) > MAX_RECORD_CHARS:  # whatever csv.field_size_limit another library set in this process
+                yield Reject(line_no, "field_too_long", f"a record longer than {MAX_RECORD_CHARS:,} characters",
+                             scrub_reject(text, key))
+                continue
             if not row or (len(row) == 1 and not row[0].strip() and width > 1):
                 continue  # a blank line
             if len(row) != width:
