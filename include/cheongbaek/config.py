@@ -19,9 +19,25 @@ CONN_DATABASES: dict[str, str] = {
 }
 
 
+def project_root() -> Path | None:
+    """The checkout this package runs from (the folder holding pyproject.toml), or None when installed."""
+    root = Path(__file__).resolve().parents[2]
+    return root if (root / "pyproject.toml").is_file() and (root / "include" / "cheongbaek").is_dir() else None
+
+
 def home() -> Path:
-    """Root of all local state (embedded PostgreSQL, Airflow home, drops)."""
-    return Path(os.environ.get("CHEONGBAEK_HOME", ".cheongbaek")).resolve()
+    """Root of all local state (embedded PostgreSQL, Airflow home, drops).
+
+    ``CHEONGBAEK_HOME`` when set; otherwise the checkout's ``.cheongbaek/``
+    (``~/.cheongbaek`` for a package installed outside a checkout). Never the
+    current directory: a ``db up`` run from elsewhere must find the same
+    warehouse, not silently create a second, empty one.
+    """
+    value = os.environ.get("CHEONGBAEK_HOME")
+    if value:
+        return Path(value).expanduser().resolve()
+    root = project_root()
+    return (root / ".cheongbaek") if root is not None else Path.home() / ".cheongbaek"
 
 
 def drop_dir() -> Path:

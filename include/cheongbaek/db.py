@@ -118,6 +118,60 @@ def use_resolver(resolver: Callable[[str], str | None] | None) -> None:
     _resolver = resolver
 
 
+class ConnectionConfigError(ValueError):
+    """A connection's configuration cannot be used; the message names the variable and never the password."""
+
+
+class ConnectionUnreachable(psycopg.OperationalError):
+    """A configured or embedded server did not answer; the message names the connection id, never the password."""
+
+
+_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2"}
+
+
+def redact(uri: str) -> str:
+    """The URI with its password (netloc or ``password=`` parameter) replaced by ``***``."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return "<unparseable URI>"
+    netloc = parts.netloc
+    if parts.password is not None:
+        user, _, host = netloc.rpartition("@")
+        netloc = f"{user.split(':', 1)[0]}:***@{host}"
+    query = urlencode([(k, "***" if k == "password" else v) for k, v in parse_qsl(parts.query)])
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def validate_uri(conn_id: str, uri: str) -> None:
+    """Refuse, in one sentence naming the variable, a URI libpq would misread or echo with its password.
+
+    Why before libpq: for ``mysql://etl:S3cret@host/db`` libpq answers
+    ``missing "=" after "mysql://etl:S3cret@..."``, printing the password, and
+    for a bad port or plain text it answers without naming the variable.
+    """
+    var = config.conn_env_var(conn_id)
+    example = "postgresql://user:password@host:5432/database"
+    try:
+        parts = urlsplit(uri.strip())
+    except ValueError:
+        raise ConnectionConfigError(f"{var} is not a connection URI; expected {example}") from None
+    if not parts.scheme or "://" not in uri:
+        raise ConnectionConfigError(f"{var} is not a connection URI; expected {example}")
+    if parts.scheme.lower() not in _SCHEMES:
+        raise ConnectionConfigError(
+            f"{var} uses the scheme {parts.scheme!r}, not PostgreSQL; expected {example}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConnectionConfigError(f"{var} has a port that is not a number from 1 to 65535") from None
+    if port is not None and not 0 < port < 65536:
+        raise ConnectionConfigError(f"{var} has a port that is not a number from 1 to 65535")
+    query = dict(parse_qsl(parts.query))
+    if not parts.hostname and not query.get("host"):
+        raise ConnectionConfigError(f"{var} names no host; expected {example}")
+
+
 def dsn(conn_id: str) -> str:
     """The libpq URI for an Airflow connection id (Airflow inside a task, else environment, else embedded)."""
     if _resolver is not None:
@@ -126,6 +180,7 @@ def dsn(conn_id: str) -> str:
             return normalise_uri(resolved)
     uri = config.configured_uri(conn_id)
     if uri:
+        validate_uri(conn_id, uri)
         return normalise_uri(uri)
     database = config.CONN_DATABASES.get(conn_id)
     if database is None:
@@ -134,8 +189,26 @@ def dsn(conn_id: str) -> str:
 
 
 def connect(conn_id: str, **kwargs: Any) -> psycopg.Connection[Any]:
-    """Open a psycopg connection for a conn id."""
-    return psycopg.connect(dsn(conn_id), **kwargs)
+    """Open a psycopg connection for a conn id.
+
+    A server that does not answer fails at once (10 s connect timeout unless
+    the URI sets one) with :class:`ConnectionUnreachable` naming the
+    connection id and where it points (password redacted): the operator
+    learns which system is down instead of waiting on silence.
+    """
+    target = dsn(conn_id)
+    if "connect_timeout" not in target:
+        kwargs.setdefault("connect_timeout", 10)
+    try:
+        return psycopg.connect(target, **kwargs)
+    except psycopg.OperationalError as e:
+        reason = " ".join(line.strip() for line in str(e).strip().splitlines()) or type(e).__name__
+        password = urlsplit(target).password
+        if password:
+            reason = reason.replace(password, "***")
+        raise ConnectionUnreachable(
+            f"cannot reach connection {conn_id} ({redact(target)}): {reason}; check that the server runs and"
+            f" {config.conn_env_var(conn_id)} (or the Airflow connection {conn_id}) points at it") from None
 
 
 def psql_path() -> str:

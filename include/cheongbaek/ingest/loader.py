@@ -28,6 +28,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from cheongbaek.faults import crash_point
 from cheongbaek.ingest.records import Reject, Row
 from cheongbaek.validation.suites import ExpectationStats, validator
 
@@ -120,13 +121,18 @@ def open_batch(conn: psycopg.Connection[Any], *, system: str, source_name: str, 
     return int(row[0])
 
 
-def fail_batch(conn: psycopg.Connection[Any], batch_id: int, error: str) -> None:
-    """Record a batch-level failure (committed on its own: the load itself was rolled back)."""
+def fail_batch(conn: psycopg.Connection[Any], batch_id: int, error: str, rejected: bool = False) -> None:
+    """Record a batch-level failure (committed on its own: the load itself was rolled back).
+
+    ``rejected``: the file itself was refused (its contents will fail again
+    until re-delivered); otherwise the failure was the run's (a lost
+    connection, a crash) and the next run loads the file again.
+    """
     with conn.transaction():
         conn.execute(
-            "update audit.batch set status = 'failed', error = %s, rows_in = 0, rows_loaded = 0,"
+            "update audit.batch set status = 'failed', error = %s, rejected = %s, rows_in = 0, rows_loaded = 0,"
             " rows_quarantined = 0, rows_warned = 0, ended_at = clock_timestamp() where batch_id = %s",
-            (error[:2000], batch_id),
+            (error[:2000], rejected, batch_id),
         )
 
 
@@ -208,6 +214,7 @@ def land(conn: psycopg.Connection[Any], *, table: str, columns: list[str],
                     write((*nulls, r.line_no, record_of(r) if record_of else r.record, reason, detail, False,
                            src_key(r, pos) if src_key else None))
             chunk.clear()
+            crash_point("ingest.copy")
 
         for item in items:
             if isinstance(item, Row):

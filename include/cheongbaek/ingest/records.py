@@ -8,10 +8,13 @@ fails the whole batch: nothing of that file is loaded.
 
 from __future__ import annotations
 
+import io
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 
 class CorruptFileError(Exception):
@@ -21,6 +24,38 @@ class CorruptFileError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = str(path)
         self.reason = reason
+
+
+class UnsafeFileError(CorruptFileError):
+    """A delivered path that is not a regular file of the drop (a symbolic link, a device, a folder)."""
+
+
+def open_delivered(path: Path, mode: str = "rb", encoding: str | None = None) -> IO[Any]:
+    """Open a delivered file for reading, refusing anything but a regular file reached without a link.
+
+    Why here and not only in the folder scan: the scan checks with lstat,
+    but a producer (or an intruder) could swap the file for a symbolic link
+    between that check and the open. ``O_NOFOLLOW`` makes the open itself
+    refuse a link in the last component, and ``fstat`` on the opened
+    descriptor proves it is a regular file, so a link to ``/etc/passwd`` or
+    to the pseudonym key is never read.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as e:
+        if os.path.islink(path):
+            raise UnsafeFileError(path, "a symbolic link, not a delivered file: not opened") from None
+        raise UnsafeFileError(path, f"cannot be opened ({e.strerror})") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UnsafeFileError(path, "not a regular file: not read")
+        raw = open(fd, "rb", closefd=True)  # noqa: SIM115 - the caller closes it
+    except BaseException:
+        os.close(fd)
+        raise
+    if mode == "rb":
+        return raw
+    return io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ import time
 from typing import Any
 
 from cheongbaek import db
-from cheongbaek.ingest.files import RunSummary, ingest_files
+from cheongbaek.ingest.files import RunSummary, ingest_files, rejected_on
+from cheongbaek.locks import writer_lock
 from cheongbaek.sources import source
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,22 @@ class IngestError(RuntimeError):
                          + "; ".join(failures))
         self.failures = failures
         self.summary = summary
+
+
+def _close_interrupted(conn: Any, system: str) -> None:
+    """Batches of this system still 'running' under our lock belong to a run that died: mark them failed.
+
+    Only a holder of the system's writer lock may call this, so no live run
+    can own them. Not rejections: their files (or increments) load again.
+    """
+    closed = conn.execute(
+        "update audit.batch set status = 'failed', rejected = false, rows_in = 0, rows_loaded = 0,"
+        " rows_quarantined = 0, rows_warned = 0, ended_at = clock_timestamp(),"
+        " error = source_name || ': interrupted (the run loading it ended early)'"
+        " where system = %s and status = 'running' returning batch_id", (system,)).fetchall()
+    if closed:
+        log.warning("%s: %s batch(es) left running by an interrupted run marked failed; loading them again",
+                    system, len(closed))
 
 
 def ingest_system(system: str, as_of: dt.date, strict: bool = True) -> dict[str, Any]:
@@ -44,9 +61,13 @@ def ingest_system(system: str, as_of: dt.date, strict: bool = True) -> dict[str,
     src = source(system)
     summary = RunSummary(system=system, as_of=as_of)
     t0 = time.perf_counter()
-    with db.connect("cb_warehouse", autocommit=True) as conn:
+    with db.connect("cb_warehouse", autocommit=True) as conn, writer_lock(conn, f"ingest:{system}"):
+        _close_interrupted(conn, system)
         if src.kind == "files":
             ingest_files(conn, system, as_of, summary)
+            # what this day's runs rejected, read back from audit.batch: a retry reports it again
+            summary.failed = rejected_on(conn, system, as_of) + summary.unsafe_paths
+            summary.known_failures = [k for k in summary.known_failures if k not in summary.failed]
         else:
             from cheongbaek.ingest.database import ingest_database
 

@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -38,6 +39,8 @@ from typing import Any
 import psycopg
 
 from cheongbaek import config, db
+from cheongbaek.faults import crash_point
+from cheongbaek.locks import writer_lock
 from cheongbaek.publish import guard, ocds, site
 
 log = logging.getLogger(__name__)
@@ -312,22 +315,58 @@ def parquet_errors(folder: Path, datasets: Mapping[str, Sequence[Mapping[str, An
 _FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-(\d+)$")
 
 
+BUILDING = ".building-"
+
+
 def _new_folder(root: Path, as_of: dt.date) -> Path:
-    """``<D>-<seq>``: a new folder every run, never reused (failed ones included)."""
+    """A fresh ``.building-<D>-<seq>`` folder; the publication gets the name ``<D>-<seq>`` once checked.
+
+    A sequence is never reused (failed and abandoned ones included). The
+    hidden name is why a worker killed while writing never leaves a
+    half-written folder under a publication's name.
+    """
     root.mkdir(parents=True, exist_ok=True)
     seqs = [0]
     for p in root.iterdir():
-        m = _FOLDER.match(p.name.removeprefix("failed-"))
+        m = _FOLDER.match(p.name.removeprefix("failed-").removeprefix(BUILDING))
         if m and m.group(1) == as_of.isoformat():
             seqs.append(int(m.group(2)))
     seq = max(seqs) + 1
     while True:
-        folder = root / f"{as_of.isoformat()}-{seq}"
+        folder = root / f"{BUILDING}{as_of.isoformat()}-{seq}"
         try:
             folder.mkdir()
             return folder
         except FileExistsError:
             seq += 1
+
+
+def recover(root: Path, published: set[str]) -> list[str]:
+    """Rename what a killed publish left behind to ``failed-<name>``; return the names recovered.
+
+    Left behind: a ``.building-`` folder (killed while writing or checking),
+    or a ``<D>-<seq>`` folder renamed just before its ``audit.publication``
+    row committed (``published`` holds the names that have one). ``latest``
+    never points at either: it is switched only after the row commits.
+    """
+    out: list[str] = []
+    if not root.is_dir():
+        return out
+    live = current_latest(root)
+    for p in sorted(root.iterdir()):
+        if p.is_symlink() or not p.is_dir():
+            continue
+        stale = p.name.startswith(BUILDING) or (
+            _FOLDER.match(p.name) is not None and p.name not in published and (live is None or p != live))
+        if stale:
+            target = root / f"failed-{p.name.removeprefix(BUILDING)}"
+            if target.exists():
+                shutil.rmtree(target)
+            os.replace(p, target)
+            out.append(p.name)
+    for tmp in root.glob(f".{LATEST}.*.tmp"):
+        tmp.unlink(missing_ok=True)
+    return out
 
 
 def switch_latest(root: Path, folder: Path) -> None:
@@ -352,13 +391,21 @@ def latest_as_of(root: Path | None = None) -> dt.date | None:
 
 
 def _record(as_of: dt.date, folder: Path, status: str, rows: dict[str, int] | None,
-            checks: dict[str, Any] | None, error: str | None) -> None:
-    with db.connect("cb_warehouse", autocommit=True) as conn:
-        conn.execute(
-            "insert into audit.publication (as_of, folder, status, rows, checks, error) values (%s, %s, %s, %s, %s, %s)",
-            (as_of, str(folder), status, json.dumps(rows) if rows is not None else None,
-             json.dumps(checks) if checks is not None else None, error),
-        )
+            checks: dict[str, Any] | None, error: str | None, conn: psycopg.Connection[Any] | None = None) -> None:
+    """Insert the publication's audit row (in ``conn``'s transaction when given)."""
+    params = (as_of, str(folder), status, json.dumps(rows) if rows is not None else None,
+              json.dumps(checks) if checks is not None else None, error)
+    stmt = "insert into audit.publication (as_of, folder, status, rows, checks, error) values (%s, %s, %s, %s, %s, %s)"
+    if conn is not None:
+        conn.execute(stmt, params)
+        return
+    with db.connect("cb_warehouse", autocommit=True) as own:
+        own.execute(stmt, params)
+
+
+def _published_names(conn: psycopg.Connection[Any]) -> set[str]:
+    rows = conn.execute("select folder from audit.publication where status = 'published'").fetchall()
+    return {Path(r[0]).name for r in rows}
 
 
 # ---------------------------------------------------------------- entry point
@@ -417,33 +464,63 @@ def publish(as_of: dt.date) -> dict[str, Any]:
     anything fails; then ``latest`` and the disclosure tables are unchanged.
     """
     root = config.publish_dir()
-    # A replay (D before the D of ``latest``) is written and checked beside
-    # ``latest`` but never switched to, and its disclosure tables are rolled
-    # back: ``latest`` and what cb_public reads never move backwards.
+    with db.connect("cb_warehouse", autocommit=True) as lock_conn, writer_lock(lock_conn, "publish"):
+        recovered = recover(root, _published_names(lock_conn))
+        if recovered:
+            log.warning("an interrupted publish left %s: renamed failed-*, latest untouched", ", ".join(recovered))
+        return _publish_locked(root, as_of)
+
+
+def _publish_locked(root: Path, as_of: dt.date) -> dict[str, Any]:
+    """Write and check in a hidden folder, commit its name with its audit row, then switch ``latest``.
+
+    Order matters for a worker killed at any instant: the folder gets its
+    publication name only when checked, the audit row and the disclosure
+    tables commit together, and ``latest`` moves only after that commit, so
+    ``latest`` always points at a complete, checked and recorded publication.
+
+    A replay (D before the D of ``latest``) is written, checked and recorded
+    beside ``latest`` but never switched to, and its disclosure tables are
+    rolled back: ``latest`` and what cb_public reads never move backwards.
+    """
     current = latest_as_of(root)
     replay = current is not None and as_of < current
-    folder = _new_folder(root, as_of)
+    building = _new_folder(root, as_of)
+    folder = root / building.name.removeprefix(BUILDING)
     rows: dict[str, int] | None = None
+    committed = False
     try:
         with db.connect("cb_warehouse") as conn:
             with conn.transaction(force_rollback=replay):
                 rows = refresh(conn, as_of)
-                datasets = write_publication(conn, folder, as_of)
+                datasets = write_publication(conn, building, as_of)
                 knowledge = guard.load_knowledge(conn)
-                checks = run_checks(folder, datasets, knowledge)
+                checks = run_checks(building, datasets, knowledge)
+                crash_point("publish.before_switch")
                 if not replay:
-                    switch_latest(root, folder)
+                    _record(as_of, folder, "published", rows, checks, None, conn=conn)
+                    os.replace(building, folder)
+            if replay:  # the tables rolled back; the files are kept and recorded beside latest
+                _record(as_of, folder, "published", rows, checks, None)
+                os.replace(building, folder)
+            committed = True
+        if not replay:
+            switch_latest(root, folder)
+            crash_point("publish.after_switch")
     except Exception as exc:
-        failed = folder.with_name(f"failed-{folder.name}")
-        if folder.exists():
-            os.replace(folder, failed)
+        if committed:  # recorded and complete; only the switch failed: latest stays where it was
+            log.error("publication %s recorded but latest not switched: %s", folder.name, exc)
+            raise
+        failed = root / f"failed-{folder.name}"
+        for left in (building, folder):
+            if left.exists() and current_latest(root) != left.resolve():
+                os.replace(left, failed)
         log.error("publication %s failed, latest unchanged: %s", folder.name, exc)
         try:
             _record(as_of, failed, "failed", rows, None, str(exc)[:2000])
         except psycopg.Error:
             log.exception("could not record the failed publication")
         raise
-    _record(as_of, folder, "published", rows, checks, None)
     if replay:
         log.warning("replay of %s: published beside latest in %s; latest stays at %s", as_of, folder.name, current)
     else:

@@ -18,6 +18,8 @@ from typing import Any
 import psycopg
 
 from cheongbaek import db
+from cheongbaek.faults import crash_point
+from cheongbaek.locks import writer_lock
 from cheongbaek.reconcile.engine import entities, merge_entity, merge_parties
 from cheongbaek.sources import sources
 
@@ -33,6 +35,7 @@ def reconcile_conn(conn: psycopg.Connection[Any], as_of: dt.date) -> dict[str, A
     per_entity: dict[str, dict[str, Any]] = {"party": merge_parties(conn, [s.system for s in sources()])}
     for entity in entities():
         per_entity[entity.name] = merge_entity(conn, entity)
+    crash_point("reconcile.transaction")
     conn.execute(
         "insert into core.reconcile_run (as_of, ended_at, entities) values (%s, clock_timestamp(), %s)",
         (as_of, json.dumps(per_entity)),
@@ -43,7 +46,8 @@ def reconcile_conn(conn: psycopg.Connection[Any], as_of: dt.date) -> dict[str, A
 def reconcile(as_of: dt.date) -> dict[str, Any]:
     """Reconcile everything loaded so far; returns a small summary for XCom."""
     started = time.perf_counter()
-    with db.connect("cb_warehouse") as conn:
+    with db.connect("cb_warehouse", autocommit=True) as conn, writer_lock(conn, "reconcile"):
+        # the lock first, then the snapshot: a second reconcile waits and then sees the first one's result
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         with conn.transaction():
             per_entity = reconcile_conn(conn, as_of)

@@ -19,8 +19,8 @@ folder feeds (None: an unknown file, which it reports) and streams
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 from cheongbaek.ingest.parsers import layouts, tax
@@ -30,7 +30,13 @@ from cheongbaek.ingest.records import ParsedFile
 
 @dataclass(frozen=True)
 class FileKind:
-    """A kind of delivered file: its system, its name pattern (fnmatch, case-sensitive) and its staging table."""
+    """A kind of delivered file: its system, its name pattern and its staging table.
+
+    The pattern is the interface page's name with ``<YYYYMMDD>`` written as
+    ``YYYYMMDD`` (``YYYYMM`` for a month): only those digits stand in for
+    it, so ``DUTY_20250312 (1).csv`` or ``TAXASMT_2025 03 11.dat`` beside a
+    delivery are unknown files, reported and left alone, not loaded twice.
+    """
 
     system: str
     pattern: str
@@ -38,12 +44,12 @@ class FileKind:
 
 
 FILE_KINDS: dict[str, list[FileKind]] = {
-    "tax": [FileKind("tax", "TAXASMT_*.dat", "tax_assessment")],
-    "duties": [FileKind("duties", "DUTY_*.csv", "duty")],
+    "tax": [FileKind("tax", "TAXASMT_YYYYMMDD.dat", "tax_assessment")],
+    "duties": [FileKind("duties", "DUTY_YYYYMMDD.csv", "duty")],
     "hr": [
         FileKind("hr", "HR_DEPT.csv", "hr_dept"),
         FileKind("hr", "HR_EMP.csv", "hr_emp"),
-        FileKind("hr", "HR_PAY_*.csv", "hr_pay"),
+        FileKind("hr", "HR_PAY_YYYYMM.csv", "hr_pay"),
     ],
     "construction": [
         FileKind("construction", "bld_permit.jsonl", "bld_permit"),
@@ -51,9 +57,9 @@ FILE_KINDS: dict[str, list[FileKind]] = {
         FileKind("construction", "bld_violation.jsonl", "bld_violation"),
     ],
     "realestate": [
-        FileKind("realestate", "RE_PARCEL_*.csv", "re_parcel"),
-        FileKind("realestate", "RE_TRANSFER_*.csv", "re_transfer"),
-        FileKind("realestate", "RE_REALNAME_VIOL_*.csv", "re_realname_viol"),
+        FileKind("realestate", "RE_PARCEL_YYYYMMDD.csv", "re_parcel"),
+        FileKind("realestate", "RE_TRANSFER_YYYYMMDD.csv", "re_transfer"),
+        FileKind("realestate", "RE_REALNAME_VIOL_YYYYMMDD.csv", "re_realname_viol"),
     ],
 }
 
@@ -75,9 +81,21 @@ _TABULAR: dict[str, tuple[Layout, str]] = {
 def kind_for(system: str, filename: str) -> FileKind | None:
     """The kind of a file of ``system``'s day folder by its name; None for a file the system does not deliver."""
     for kind in FILE_KINDS.get(system, []):
-        if fnmatchcase(filename, kind.pattern):
+        if _name_regex(kind.pattern).fullmatch(filename):
             return kind
     return None
+
+
+def _name_regex(pattern: str) -> re.Pattern[str]:
+    """``YYYYMMDD`` -> 8 digits, ``YYYYMM`` -> 6 digits, everything else literal (case-sensitive)."""
+    rx = _REGEX.get(pattern)
+    if rx is None:
+        text = re.escape(pattern).replace("YYYYMMDD", "[0-9]{8}").replace("YYYYMM", "[0-9]{6}")
+        rx = _REGEX[pattern] = re.compile(text)
+    return rx
+
+
+_REGEX: dict[str, re.Pattern[str]] = {}
 
 
 def parse_file(system: str, path: Path, delivery_date: dt.date, key: bytes | None = None) -> ParsedFile:

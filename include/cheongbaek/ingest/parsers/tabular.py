@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cheongbaek.ingest.parsers.common import Context, ParseError, pseudonymise_record, scrub_reject
-from cheongbaek.ingest.records import CorruptFileError, ParsedFile, Reject, Row
+from cheongbaek.ingest.records import CorruptFileError, ParsedFile, Reject, Row, open_delivered
 
 #: A converter types one record: (fields by name, context, ids it pseudonymised) -> staging values.
 Converter = Callable[[dict[str, Any], Context, list[tuple[str, str]]], tuple[Any, ...]]
@@ -86,7 +86,7 @@ def _header_names(path: Path, header: list[str], layout: Layout) -> tuple[dict[s
 def read_csv(path: Path, layout: Layout, encoding: str, delivery_date: dt.date,
              key: bytes | None = None) -> ParsedFile:
     """Open a CSV file: header checked now (missing column -> CorruptFileError), rows typed while streaming."""
-    f = path.open("r", encoding=encoding, errors="strict", newline="")
+    f = open_delivered(path, "r", encoding)
     try:
         tap = _Tap(f)
         reader = csv.reader(tap, strict=False)
@@ -151,7 +151,7 @@ def read_jsonl(path: Path, layout: Layout, delivery_date: dt.date, key: bytes | 
     record ('missing_field'); an unknown key is kept out and reported in
     ``extra_columns`` as soon as it is seen.
     """
-    f = path.open("r", encoding="utf-8", errors="strict", newline="")
+    f = open_delivered(path, "r", "utf-8")
     parsed = ParsedFile(path=path, table=layout.table, columns=list(layout.columns), items=iter(()))
     parsed.items = _jsonl_items(path, f, layout, delivery_date, key, parsed.extra_columns)
     return parsed

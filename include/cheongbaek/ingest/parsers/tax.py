@@ -24,7 +24,7 @@ from typing import BinaryIO
 
 from cheongbaek import privacy
 from cheongbaek.ingest.parsers.common import Context, ParseError, integer, pnu_value, scrub_reject
-from cheongbaek.ingest.records import CorruptFileError, ParsedFile, Reject, Row
+from cheongbaek.ingest.records import CorruptFileError, ParsedFile, Reject, Row, open_delivered
 
 TABLE = "tax_assessment"
 COLUMNS = ["asmt_no", "tax_item_cd", "party_type", "party_id", "party_id_status", "party_nm", "pnu",
@@ -35,7 +35,7 @@ ENCODING = "cp949"
 
 def parse(path: Path, delivery_date: dt.date, key: bytes | None = None) -> ParsedFile:
     """Open a TAXASMT file: the header is checked now, details and trailer while streaming."""
-    f = path.open("rb")
+    f = open_delivered(path)
     try:
         first = _strip_eol(f.readline())
         if first[:1] != b"H":
