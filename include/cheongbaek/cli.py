@@ -470,7 +470,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         check_configuration()
         return int(args.func(args))
-    except UsageError as exc:
+    except (UsageError, db.ConnectionConfigError) as exc:
         if debug:
             raise
         _fail(f"error: {exc}")
@@ -490,8 +490,8 @@ def _explain(exc: BaseException) -> str:
     from cheongbaek.airflow_runner import AirflowError
 
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    if isinstance(exc, OperationError | AirflowError):
-        return first
+    if isinstance(exc, OperationError | AirflowError | db.ConnectionUnreachable):
+        return first  # already one sentence naming the connection, password redacted
     try:
         import psycopg
     except ImportError:  # pragma: no cover

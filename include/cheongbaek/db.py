@@ -107,6 +107,17 @@ def normalise_uri(uri: str) -> str:
     return urlunsplit((scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
+#: How a running Airflow task resolves a conn id (set by ``cheongbaek.tasks``): through Airflow's
+#: connections (environment, secrets backend, metadata database: what the UI edits); None elsewhere.
+_resolver: Callable[[str], str | None] | None = None
+
+
+def use_resolver(resolver: Callable[[str], str | None] | None) -> None:
+    """Resolve conn ids with ``resolver`` first (None when it does not know the id), then as below."""
+    global _resolver
+    _resolver = resolver
+
+
 class ConnectionConfigError(ValueError):
     """A connection's configuration cannot be used; the message names the variable and never the password."""
 
@@ -161,23 +172,11 @@ def validate_uri(conn_id: str, uri: str) -> None:
         raise ConnectionConfigError(f"{var} names no host; expected {example}")
 
 
-#: How a running Airflow task resolves a conn id (set by ``cheongbaek.tasks``): through Airflow's
-#: connections (environment, secrets backend, metadata database: what the UI edits); None elsewhere.
-_resolver: Callable[[str], str | None] | None = None
-
-
-def use_resolver(resolver: Callable[[str], str | None] | None) -> None:
-    """Resolve conn ids with ``resolver`` first (None when it does not know the id), then as below."""
-    global _resolver
-    _resolver = resolver
-
-
 def dsn(conn_id: str) -> str:
     """The libpq URI for an Airflow connection id (Airflow inside a task, else environment, else embedded)."""
     if _resolver is not None:
         resolved = _resolver(conn_id)
         if resolved:
-            validate_uri(conn_id, resolved)
             return normalise_uri(resolved)
     uri = config.configured_uri(conn_id)
     if uri:

@@ -576,10 +576,11 @@ def _publish_locked(root: Path, as_of: dt.date) -> dict[str, Any]:
     publication name only when checked, the audit row and the disclosure
     tables commit together, and ``latest`` moves only after that commit, so
     ``latest`` always points at a complete, checked and recorded publication.
+
+    A replay (D before the D of ``latest``) is written, checked and recorded
+    beside ``latest`` but never switched to, and its disclosure tables are
+    rolled back: ``latest`` and what cb_public reads never move backwards.
     """
-    # A replay (D before the D of ``latest``) is written and checked beside
-    # ``latest`` but never switched to, and its disclosure tables are rolled
-    # back: ``latest`` and what cb_public reads never move backwards.
     current = latest_as_of(root)
     replay = current is not None and as_of < current
     building = _new_folder(root, as_of)
@@ -594,15 +595,16 @@ def _publish_locked(root: Path, as_of: dt.date) -> dict[str, Any]:
                 knowledge = guard.load_knowledge(conn)
                 checks = run_checks(building, datasets, knowledge)
                 crash_point("publish.before_switch")
-                if not replay:  # a replay's row is written after the rollback below
+                if not replay:
                     _record(as_of, folder, "published", rows, checks, None, conn=conn)
+                    os.replace(building, folder)
+            if replay:  # the tables rolled back; the files are kept and recorded beside latest
+                _record(as_of, folder, "published", rows, checks, None)
                 os.replace(building, folder)
             committed = True
-        if replay:
-            _record(as_of, folder, "published", rows, checks, None)
-        else:
+        if not replay:
             switch_latest(root, folder)
-        crash_point("publish.after_switch")
+            crash_point("publish.after_switch")
     except Exception as exc:
         if committed:  # recorded and complete; only the switch failed: latest stays where it was
             log.error("publication %s recorded but latest not switched: %s", folder.name, exc)
