@@ -156,20 +156,24 @@ def test_a_day_that_never_comes_is_reported(warehouse: str, drop_dir: Path) -> N
     assert summary["missing_days"] == ["20250304"] and summary["batches"] == 2
 
 
-def test_two_writers_load_each_file_once(warehouse: str, drop_dir: Path) -> None:
-    """Two processes (two workers, two Airflow homes) ingest the same system at once: one loads, one waits."""
+def _twice_at_once(code: str) -> list[int]:
+    """Run ``code`` in two worker processes at the same time; the integers they print, sorted."""
     import subprocess
     import sys
 
-    for i, day in enumerate([D1, D2, D3]):
-        write_tax(drop_dir, day, [tax_detail(f"A{i}{j}") for j in range(50)])
-    code = ("import datetime as dt, json; from cheongbaek.ingest.runner import ingest_system;"
-            " print(json.dumps(ingest_system('tax', dt.date(2025, 3, 5))['batches']))")
-    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) for _ in range(2)]
+    procs = [subprocess.Popen([sys.executable, "-c", "import datetime as dt; " + code], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in procs]
     assert all(p.returncode == 0 for p in procs), [o[1][-2000:] for o in outs]
-    assert sorted(int(o[0].strip().splitlines()[-1]) for o in outs) == [0, 3]
+    return sorted(int(o[0].strip().splitlines()[-1]) for o in outs)
+
+
+def test_two_writers_load_each_file_once(warehouse: str, drop_dir: Path) -> None:
+    """Two processes (two workers, two Airflow homes) ingest the same system at once: one loads, one waits."""
+    for i, day in enumerate([D1, D2, D3]):
+        write_tax(drop_dir, day, [tax_detail(f"A{i}{j}") for j in range(50)])
+    assert _twice_at_once("from cheongbaek.ingest.runner import ingest_system;"
+                          " print(ingest_system('tax', dt.date(2025, 3, 5))['batches'])") == [0, 3]
     with psycopg.connect(warehouse) as conn:
         assert conn.execute("select count(*) from staging.tax_assessment").fetchone()[0] == 150
         assert conn.execute("select count(*) from audit.batch").fetchone()[0] == 3
@@ -190,18 +194,10 @@ def test_batch_left_running_by_a_dead_run_is_closed(warehouse: str, drop_dir: Pa
 
 def test_two_reconciles_at_once_neither_fails(warehouse: str, drop_dir: Path) -> None:
     """The reconcile lock is taken before its REPEATABLE READ snapshot: the second waits, then finds nothing new."""
-    import subprocess
-    import sys
-
     write_tax(drop_dir, D1, [tax_detail(f"A{j}") for j in range(200)])
     ingest_system("tax", D1)
-    code = ("import datetime as dt, json; from cheongbaek.reconcile.runner import reconcile;"
-            " print(json.dumps(reconcile(dt.date(2025, 3, 3))['versions']))")
-    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) for _ in range(2)]
-    outs = [p.communicate(timeout=300) for p in procs]
-    assert all(p.returncode == 0 for p in procs), [o[1][-2000:] for o in outs]
-    versions = sorted(int(o[0].strip().splitlines()[-1]) for o in outs)
+    versions = _twice_at_once("from cheongbaek.reconcile.runner import reconcile;"
+                              " print(reconcile(dt.date(2025, 3, 3))['versions'])")
     assert versions[0] == 0 and versions[1] > 0
     with psycopg.connect(warehouse) as conn:
         assert conn.execute("select count(*) from core.tax_assessment").fetchone()[0] == 200
