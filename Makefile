@@ -44,6 +44,7 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python bench/run.py
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python bench/workbench.py
 
 clean-state:
 	-$(BIN)/cheongbaek db down

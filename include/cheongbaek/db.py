@@ -126,21 +126,11 @@ class ConnectionUnreachable(psycopg.OperationalError):
     """A configured or embedded server did not answer; the message names the connection id, never the password."""
 
 
-_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2"}
+def redact(text: str) -> str:
+    """``text`` (a URI or a driver's message) with every password replaced by ``***`` (see usage.redact)."""
+    from cheongbaek.usage import redact as _redact
 
-
-def redact(uri: str) -> str:
-    """The URI with its password (netloc or ``password=`` parameter) replaced by ``***``."""
-    try:
-        parts = urlsplit(uri)
-    except ValueError:
-        return "<unparseable URI>"
-    netloc = parts.netloc
-    if parts.password is not None:
-        user, _, host = netloc.rpartition("@")
-        netloc = f"{user.split(':', 1)[0]}:***@{host}"
-    query = urlencode([(k, "***" if k == "password" else v) for k, v in parse_qsl(parts.query)])
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+    return _redact(text)
 
 
 def validate_uri(conn_id: str, uri: str) -> None:
@@ -148,28 +138,18 @@ def validate_uri(conn_id: str, uri: str) -> None:
 
     Why before libpq: for ``mysql://etl:S3cret@host/db`` libpq answers
     ``missing "=" after "mysql://etl:S3cret@..."``, printing the password, and
-    for a bad port or plain text it answers without naming the variable.
+    for a bad port or plain text it answers without naming the variable. The
+    rules are the CLI's (``usage.check_postgres_uri``), written once; here
+    they also guard every task, which never goes through the CLI.
     """
-    var = config.conn_env_var(conn_id)
-    example = "postgresql://user:password@host:5432/database"
+    from cheongbaek.usage import UsageError, check_postgres_uri
+
+    if uri.lstrip().startswith("{"):  # an Airflow JSON connection: resolved by Airflow, not parsed here
+        return
     try:
-        parts = urlsplit(uri.strip())
-    except ValueError:
-        raise ConnectionConfigError(f"{var} is not a connection URI; expected {example}") from None
-    if not parts.scheme or "://" not in uri:
-        raise ConnectionConfigError(f"{var} is not a connection URI; expected {example}")
-    if parts.scheme.lower() not in _SCHEMES:
-        raise ConnectionConfigError(
-            f"{var} uses the scheme {parts.scheme!r}, not PostgreSQL; expected {example}")
-    try:
-        port = parts.port
-    except ValueError:
-        raise ConnectionConfigError(f"{var} has a port that is not a number from 1 to 65535") from None
-    if port is not None and not 0 < port < 65536:
-        raise ConnectionConfigError(f"{var} has a port that is not a number from 1 to 65535")
-    query = dict(parse_qsl(parts.query))
-    if not parts.hostname and not query.get("host"):
-        raise ConnectionConfigError(f"{var} names no host; expected {example}")
+        check_postgres_uri(config.conn_env_var(conn_id), uri)
+    except UsageError as e:
+        raise ConnectionConfigError(str(e)) from None
 
 
 def dsn(conn_id: str) -> str:
