@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -87,8 +88,12 @@ def test_run_all_dags_and_no_raw_rrn_anywhere(warehouse: str, legacy_dbs: dict[s
     airflow_dump = subprocess.run([str(pg_dump), metadata], check=True, capture_output=True).stdout
     assert b"COPY public.xcom" in airflow_dump and b"COPY public.dag_run" in airflow_dump
     assert _leaks(airflow_dump, rrns) == set(), "raw RRN in Airflow's metadata database"
+    key = os.environ["CHEONGBAEK_PSEUDONYM_KEY"].encode()  # the planted secret: never written anywhere
+    assert key not in dump and key not in airflow_dump, "the pseudonym key in a database"
     for path in [*airflow_home.rglob("*"), *cb_home.rglob("*"), *publish_dir.rglob("*")]:
         if path.is_file() and not path.is_symlink():
             if (cb_home / "pg") in path.parents:
                 continue  # the embedded server's files hold the legacy databases too: the dump covers the warehouse
-            assert _leaks(path.read_bytes(), rrns) == set(), f"raw RRN in {path}"
+            blob = path.read_bytes()
+            assert _leaks(blob, rrns) == set(), f"raw RRN in {path}"
+            assert key not in blob, f"the pseudonym key in {path}"
