@@ -12,14 +12,13 @@ reassignment of a departed official and the statistics.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import psycopg
 import pytest
 from psycopg import sql
-from psycopg.conninfo import make_conninfo
+from test_access import Users
 from test_scenario_lifecycle import D1, D2, _world
 from test_scenarios import Staging, d, pid, pnu
 
@@ -30,35 +29,12 @@ pytestmark = pytest.mark.integration
 GROUPS = ("cb_loader", "cb_reader", "cb_auditor", "cb_public", "cb_director", "cb_executive", "cb_workbench")
 
 
-class Logins:
-    def __init__(self, server: str, warehouse: str) -> None:
-        self.server, self.warehouse, self.made = server, warehouse, []
-
-    def make(self, group: str) -> str:
-        name = f"cbw_{group.removeprefix('cb_')}_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(self.server, autocommit=True) as conn:
-            conn.execute(sql.SQL("create role {} login").format(sql.Identifier(name)))
-            self.made.append(name)
-            conn.execute(sql.SQL("grant {} to {}").format(sql.Identifier(group), sql.Identifier(name)))
-        return name
-
-    def connect(self, user: str) -> psycopg.Connection[Any]:
-        return psycopg.connect(make_conninfo(self.warehouse, user=user), autocommit=True)
-
-    def drop(self) -> None:
-        with psycopg.connect(self.warehouse, autocommit=True) as conn:
-            for name in self.made:
-                conn.execute(sql.SQL("drop owned by {}").format(sql.Identifier(name)))
-        with psycopg.connect(self.server, autocommit=True) as conn:
-            for name in self.made:
-                conn.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(name)))
-
-
 @pytest.fixture
-def logins(pg_server: str, warehouse: str) -> Iterator[Logins]:
-    made = Logins(pg_server, warehouse)
+def logins(pg_server: str, warehouse: str) -> Iterator[Users]:
+    """LOGIN roles of the real server, members of one group each (test_access.Users), dropped afterwards."""
+    made = Users(pg_server, warehouse)
     yield made
-    made.drop()
+    made.drop_all([warehouse])
 
 
 @pytest.fixture
@@ -99,7 +75,7 @@ def trail(conn: psycopg.Connection[Any]) -> list[tuple]:
 
 
 def test_lifecycle_person_from_the_session_and_reruns_keep_marks(world: Staging, warehouse: str,
-                                                                 logins: Logins) -> None:
+                                                                 logins: Users) -> None:
     service = logins.make("cb_workbench")  # the workbench's own login: trusted to name the person
     with psycopg.connect(warehouse, autocommit=True) as conn:
         conn.execute(sql.SQL("grant select on all tables in schema monitoring to {}").format(sql.Identifier(service)))
@@ -161,7 +137,7 @@ def test_lifecycle_person_from_the_session_and_reruns_keep_marks(world: Staging,
         assert stats[:5] == (3, 1, 0, 1, 3) and float(stats[5]) == pytest.approx(2 / 3, abs=1e-4)
 
 
-def test_an_ordinary_login_cannot_claim_another_name(world: Staging, warehouse: str, logins: Logins) -> None:
+def test_an_ordinary_login_cannot_claim_another_name(world: Staging, warehouse: str, logins: Users) -> None:
     auditor = logins.make("cb_auditor")
     with psycopg.connect(warehouse, autocommit=True) as conn:
         a = ids(conn)
@@ -184,7 +160,7 @@ def test_an_ordinary_login_cannot_claim_another_name(world: Staging, warehouse: 
         act(conn, a["P1"], "exclude", "x", "duplicate")
 
 
-def test_the_trail_is_append_only_for_every_role(world: Staging, warehouse: str, logins: Logins) -> None:
+def test_the_trail_is_append_only_for_every_role(world: Staging, warehouse: str, logins: Users) -> None:
     statements = ("update monitoring.alert_status_history set note = 'rewritten'",
                   "delete from monitoring.alert_status_history",
                   "truncate monitoring.alert_status_history",
